@@ -13,3 +13,4 @@ export {
   type KeyTable,
 } from './helper';
 export { tracingState, setTracingEnabled } from './state';
+export { startTracing, type TracingHandle } from './start';
