@@ -14,3 +14,4 @@ export {
 } from './helper';
 export { tracingState, setTracingEnabled } from './state';
 export { startTracing, type TracingHandle } from './start';
+export * from './conformance';
