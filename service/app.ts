@@ -1,0 +1,100 @@
+/**
+ * The predictions API as a Koa app. `createApp` takes its database and
+ * config and returns the app, so tests can run it in-process; `main.ts`
+ * runs it as a server.
+ */
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Knex } from 'knex';
+import type { ServiceConfig } from './config';
+import { ApiError, errorMiddleware } from './errors';
+import { createLogger, type Logger } from './logger';
+import { loadPlayerStats } from './player-stats';
+import { calculatePredictions } from './prediction';
+import { findPlayers, findPrediction, insertPredictions } from './repository';
+import { StatsCache } from './stats-cache';
+import { UpstreamError } from './stats-client';
+import { bodyParseError, MAX_BODY_BYTES, parsePredictionRequest } from './validation';
+
+export type AppConfig = Pick<ServiceConfig, 'statsApiUrl' | 'statsTimeoutMs' | 'statsCacheTtlMs' | 'modelVersion'>;
+
+export interface AppDependencies {
+  readonly db: Knex;
+  readonly config: AppConfig;
+  readonly logger?: Logger;
+  /** Shared between apps in tests; a fresh one by default. */
+  readonly cache?: StatsCache;
+}
+
+/** The id of the trace the current request runs in, or null when it is not traced. */
+function currentTraceId(): string | null {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context !== undefined && isSpanContextValid(context) ? context.traceId : null;
+}
+
+export function createApp({ db, config, logger = createLogger('predictions-api'), cache }: AppDependencies): Koa {
+  const stats = {
+    cache: cache ?? new StatsCache(config.statsCacheTtlMs),
+    baseUrl: config.statsApiUrl,
+    timeoutMs: config.statsTimeoutMs,
+  };
+  const router = new Router();
+
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  router.post(
+    '/api/v1/nba/predictions',
+    // Every body is read as JSON whatever its content type, so a wrong one is a clear 400.
+    bodyParser({
+      enableTypes: ['json'],
+      detectJSON: () => true,
+      jsonStrict: false,
+      jsonLimit: MAX_BODY_BYTES,
+      onError: (error) => {
+        throw bodyParseError(error);
+      },
+    }),
+    async (ctx) => {
+      const request = parsePredictionRequest(ctx.request.body);
+      const players = await findPlayers(db, request.playerIds);
+      request.playerIds.forEach((id, index) => {
+        if (!players.has(id)) throw new ApiError(404, 'player_not_found', `no player with id "${id}"`, `playerIds[${index}]`);
+      });
+
+      let playerStats;
+      try {
+        playerStats = await loadPlayerStats(stats, request.playerIds);
+      } catch (error) {
+        if (error instanceof UpstreamError) throw new ApiError(502, 'upstream_error', error.message);
+        throw error;
+      }
+
+      const results = calculatePredictions(
+        request.playerIds.map((id, index) => ({ player: players.get(id)!, stats: playerStats[index]! })),
+        request.predictionType,
+        config.modelVersion,
+      );
+      const traceId = currentTraceId();
+      const stored = await insertPredictions(db, results, config.modelVersion, traceId);
+      logger.info({ count: stored.length, predictionType: request.predictionType }, 'predictions created');
+      ctx.body = { predictions: stored, traceId };
+    },
+  );
+
+  router.get('/api/v1/nba/predictions/:id', async (ctx) => {
+    const id = ctx.params.id ?? '';
+    const prediction = id.length <= 36 ? await findPrediction(db, id) : undefined;
+    if (prediction === undefined) throw new ApiError(404, 'prediction_not_found', `no prediction with id "${id.slice(0, 40)}"`, 'id');
+    ctx.body = { prediction };
+  });
+
+  const app = new Koa();
+  app.use(errorMiddleware(logger));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
