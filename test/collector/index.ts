@@ -1,0 +1,6 @@
+export { Collector, startCollector } from './collector';
+export type { CollectorOptions, Faults } from './collector';
+export { DecodeError, decodeJson, decodeProtobuf, normalizeRequest } from './decode';
+export { formatDuration, formatTrace } from './format';
+export { buildTraces, buildTree } from './traces';
+export * from './model';
