@@ -1,0 +1,138 @@
+/**
+ * The command line: `spanwright gen [--manifest <file>] [--out <dir>] [--check]`.
+ * Exit codes: 0 written or up to date, 1 drift under --check, 2 invalid manifest
+ * or a usage mistake.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDiagnostics, ManifestError } from './diagnostics';
+import { changedFiles, readIfExists, runtimeImportFor, sourceName, writeFiles } from './files';
+import { generate } from './generate';
+
+export const USAGE = 'usage: spanwright gen [--manifest <file>] [--out <dir>] [--check] | spanwright --help | spanwright --version';
+
+const HELP = `${USAGE}
+
+Turns the tracing manifest into typed span helpers and the OpenTelemetry bootstrap.
+
+Commands:
+  gen                 generate <out>/spans.ts, manifest.ts and bootstrap.ts
+
+Options:
+  --manifest <file>   the manifest (default: tracing.yaml)
+  --out <dir>         the output directory (default: generated)
+  --check             write nothing; exit 1 if the generated files are not up to date
+  -h, --help          show this help
+  -v, --version       show the version
+
+Exit codes:
+  0  files written, or already up to date
+  1  --check: generated files differ from the manifest
+  2  invalid manifest (every problem as <file>:<line>:<col>: error: <message>) or bad arguments
+`;
+
+export interface CliIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const processIO: CliIO = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+function version(): string {
+  for (const up of ['..', '../..']) {
+    const text = readIfExists(join(__dirname, up, 'package.json'));
+    if (text === undefined) continue;
+    const pkg = JSON.parse(text) as { name?: string; version?: string };
+    if (pkg.name === 'spanwright' && pkg.version !== undefined) return pkg.version;
+  }
+  return 'unknown';
+}
+
+function usageError(io: CliIO, message: string): number {
+  io.stderr(`spanwright: ${message}\n${USAGE}\n`);
+  return 2;
+}
+
+/** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        manifest: { type: 'string' },
+        out: { type: 'string' },
+        check: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    // parseArgs says e.g. "Unknown option '--foo'"; keep its words, drop the hint about positionals.
+    const text = error instanceof Error ? error.message.split('. ')[0]!.replace(/\.$/, '') : String(error);
+    return usageError(io, text.charAt(0).toLowerCase() + text.slice(1));
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.version === true) {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (command === undefined) return usageError(io, 'missing command');
+  if (command !== 'gen') return usageError(io, `unknown command '${command}'`);
+  if (rest.length > 0) return usageError(io, `unexpected argument '${rest[0]}'`);
+  for (const name of ['manifest', 'out'] as const) {
+    if (values[name] === '') return usageError(io, `option '--${name}' needs a value`);
+  }
+  return gen(io, values.manifest ?? 'tracing.yaml', values.out ?? 'generated', values.check === true);
+}
+
+function gen(io: CliIO, manifest: string, outDir: string, check: boolean): number {
+  let text: string;
+  try {
+    text = readFileSync(manifest, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
+    io.stderr(`spanwright: cannot read manifest ${manifest}: ${why}\n`);
+    return 2;
+  }
+  let files: Map<string, string>;
+  try {
+    files = generate(text, {
+      file: manifest,
+      source: sourceName(manifest, outDir),
+      runtimeImport: runtimeImportFor(outDir),
+    });
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    io.stderr(formatDiagnostics(error.file, error.text, error.diagnostics));
+    const n = error.diagnostics.length;
+    io.stderr(`${n} error${n === 1 ? '' : 's'} in ${manifest}; nothing written\n`);
+    return 2;
+  }
+  const shown = (name: string): string => relative(process.cwd(), join(outDir, name)).split('\\').join('/');
+  if (check) {
+    const stale = changedFiles(outDir, files);
+    if (stale.length === 0) {
+      io.stdout(`spanwright: ${outDir} is up to date with ${manifest}\n`);
+      return 0;
+    }
+    io.stderr(`spanwright: generated files differ from ${manifest}:\n${stale.map((n) => `  ${shown(n)}\n`).join('')}run npm run gen\n`);
+    return 1;
+  }
+  const written = writeFiles(outDir, files);
+  if (written.length === 0) io.stdout(`spanwright: ${outDir} is up to date with ${manifest}\n`);
+  else io.stdout(written.map((n) => `spanwright: wrote ${shown(n)}\n`).join(''));
+  return 0;
+}

@@ -1,0 +1,43 @@
+/**
+ * The pipeline without I/O: manifest text in, generated files out.
+ * load → validate → model → emit. Throws ManifestError with every problem.
+ */
+import type { ManifestModel } from '../runtime/model';
+import { ManifestError, sortDiagnostics } from './diagnostics';
+import { emitBootstrap, emitManifest, emitSpans, type EmitContext } from './emit';
+import { load } from './load';
+import { buildModel } from './model';
+import { validate } from './validate';
+
+export interface GenerateOptions {
+  /** How the manifest is named in errors (path as the user gave it). Default: `tracing.yaml`. */
+  readonly file?: string;
+  /** How the manifest is named in the generated headers, JSDoc and `manifest.source`. Default: `file`. */
+  readonly source?: string;
+  /** Module the generated files import the runtime from. Default: `spanwright/runtime`. */
+  readonly runtimeImport?: string;
+}
+
+/** Parses and checks the manifest; returns the resolved model or throws ManifestError. */
+export function resolveManifest(text: string, options: GenerateOptions = {}): ManifestModel {
+  const file = options.file ?? 'tracing.yaml';
+  const loaded = load(text);
+  if (loaded.diagnostics.length > 0) throw new ManifestError(file, sortDiagnostics(loaded.diagnostics), text);
+  const problems = validate(loaded);
+  if (problems.length > 0) throw new ManifestError(file, sortDiagnostics(problems), text);
+  return buildModel(loaded, options.source ?? file);
+}
+
+/** Generated file name (relative to the output directory) → its text. Sorted by name. */
+export function generate(text: string, options: GenerateOptions = {}): Map<string, string> {
+  const model = resolveManifest(text, options);
+  const ctx: EmitContext = {
+    source: model.source,
+    runtimeImport: options.runtimeImport ?? 'spanwright/runtime',
+  };
+  return new Map([
+    ['bootstrap.ts', emitBootstrap(ctx)],
+    ['manifest.ts', emitManifest(model, ctx)],
+    ['spans.ts', emitSpans(model, ctx)],
+  ]);
+}

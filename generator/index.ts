@@ -1,0 +1,8 @@
+/** The generator's public API (package export `spanwright/generator`). */
+export { generate, resolveManifest, type GenerateOptions } from './generate';
+export { main, USAGE, type CliIO } from './cli';
+export { ManifestError, formatDiagnostics, codeFrame, type Diagnostic } from './diagnostics';
+export { load, positionOf, type LoadedManifest } from './load';
+export { validate, schemaPath } from './validate';
+export { buildModel, DEFAULTS } from './model';
+export { runtimeImportFor, sourceName, writeFiles, changedFiles } from './files';
