@@ -7,27 +7,79 @@ import { type EventDefinition, runSpan, type SpanDefinition, SpanKind, TypedSpan
 /** The instrumentation scope of every helper: the manifest's service name. */
 const scope = 'sports-bet-ai-api';
 
+/** Attributes of span `apply_injury_adjustment`. */
+export interface ApplyInjuryAdjustmentAttributes {
+  /** Factor the season average was multiplied by. (app.adjustment_factor, tracing.yaml:125) */
+  readonly adjustmentFactor?: number;
+  /** The player's injury report status. (app.injury_status, tracing.yaml:124) */
+  readonly injuryStatus: 'healthy' | 'questionable' | 'doubtful' | 'out';
+  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:122) */
+  readonly playerId: string;
+  /** Three-letter code of the player's team, e.g. BOS. (app.team, tracing.yaml:123) */
+  readonly team?: string;
+}
+
+/** The handle of span `apply_injury_adjustment`: typed setAttributes and one method per event. */
+export class ApplyInjuryAdjustmentSpan extends TypedSpan<ApplyInjuryAdjustmentAttributes> {
+}
+
+const applyInjuryAdjustmentDefinition: SpanDefinition<ApplyInjuryAdjustmentSpan> = {
+  name: 'apply_injury_adjustment',
+  kind: SpanKind.INTERNAL,
+  scope,
+  keys: { adjustmentFactor: 'app.adjustment_factor', injuryStatus: 'app.injury_status', playerId: 'app.player_id', team: 'app.team' },
+  handle: ApplyInjuryAdjustmentSpan,
+};
+
+/** Attributes of span `calculate_confidence`. */
+export interface CalculateConfidenceAttributes {
+  /** Games the player played this season. (app.games_played, tracing.yaml:135) */
+  readonly gamesPlayed?: number;
+  /** Confidence of the model in one prediction, 0 to 1. (app.model_confidence, tracing.yaml:138) */
+  readonly modelConfidence?: number;
+  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:134) */
+  readonly playerId: string;
+}
+
+/** The handle of span `calculate_confidence`: typed setAttributes and one method per event. */
+export class CalculateConfidenceSpan extends TypedSpan<CalculateConfidenceAttributes> {
+}
+
+const calculateConfidenceDefinition: SpanDefinition<CalculateConfidenceSpan> = {
+  name: 'calculate_confidence',
+  kind: SpanKind.INTERNAL,
+  scope,
+  keys: { gamesPlayed: 'app.games_played', modelConfidence: 'app.model_confidence', playerId: 'app.player_id' },
+  handle: CalculateConfidenceSpan,
+};
+
 /** Attributes of span `calculate_prediction`. */
 export interface CalculatePredictionAttributes {
-  /** (app.model_version, tracing.yaml:21) */
+  /** Version of the prediction model. (app.model_version, tracing.yaml:102) */
   readonly modelVersion?: string;
-  /** (app.player_count, tracing.yaml:20) */
+  /** Number of players in the request. (app.player_count, tracing.yaml:96) */
   readonly playerCount: number;
-  /** NBA player id (app.player_id, tracing.yaml:22) */
-  readonly playerId?: string;
+  /** The statistic being predicted. (app.prediction_type, tracing.yaml:100) */
+  readonly predictionType: 'points' | 'rebounds' | 'assists';
+  /** The league the prediction is for. (app.sport, tracing.yaml:101) */
+  readonly sport?: 'nba' | 'nfl' | 'mlb';
 }
 
 /** Attributes of event `prediction_generated` of span `calculate_prediction`. */
 export interface CalculatePredictionPredictionGeneratedEventAttributes {
-  /** (app.confidence, tracing.yaml:26) */
+  /** Confidence of the prediction, 0 to 1. (app.confidence, tracing.yaml:112) */
   readonly confidence: number;
+  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:107) */
+  readonly playerId: string;
+  /** The predicted value of the statistic. (app.value, tracing.yaml:108) */
+  readonly value: number;
 }
 
-const calculatePredictionPredictionGeneratedEvent: EventDefinition = { name: 'prediction_generated', keys: { confidence: 'app.confidence' } };
+const calculatePredictionPredictionGeneratedEvent: EventDefinition = { name: 'prediction_generated', keys: { confidence: 'app.confidence', playerId: 'app.player_id', value: 'app.value' } };
 
 /** The handle of span `calculate_prediction`: typed setAttributes and one method per event. */
 export class CalculatePredictionSpan extends TypedSpan<CalculatePredictionAttributes> {
-  /** (event prediction_generated, tracing.yaml:24) */
+  /** One player's prediction is ready. (event prediction_generated, tracing.yaml:104) */
   predictionGenerated(attributes: CalculatePredictionPredictionGeneratedEventAttributes): void {
     this.emitEvent(calculatePredictionPredictionGeneratedEvent, attributes);
   }
@@ -37,14 +89,73 @@ const calculatePredictionDefinition: SpanDefinition<CalculatePredictionSpan> = {
   name: 'calculate_prediction',
   kind: SpanKind.INTERNAL,
   scope,
-  keys: { modelVersion: 'app.model_version', playerCount: 'app.player_count', playerId: 'app.player_id' },
+  keys: { modelVersion: 'app.model_version', playerCount: 'app.player_count', predictionType: 'app.prediction_type', sport: 'app.sport' },
   handle: CalculatePredictionSpan,
+};
+
+/** Attributes of span `load_player_stats`. */
+export interface LoadPlayerStatsAttributes {
+  /** Players whose stats came from the cache. (app.cache_hits, tracing.yaml:76) */
+  readonly cacheHits?: number;
+  /** Players whose stats were fetched from the upstream. (app.cache_misses, tracing.yaml:79) */
+  readonly cacheMisses?: number;
+  /** Number of players whose stats are needed. (app.player_count, tracing.yaml:72) */
+  readonly playerCount: number;
+}
+
+/** Attributes of event `cache_hit` of span `load_player_stats`. */
+export interface LoadPlayerStatsCacheHitEventAttributes {
+  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:86) */
+  readonly playerId: string;
+}
+
+const loadPlayerStatsCacheHitEvent: EventDefinition = { name: 'cache_hit', keys: { playerId: 'app.player_id' } };
+
+/** Attributes of event `cache_miss` of span `load_player_stats`. */
+export interface LoadPlayerStatsCacheMissEventAttributes {
+  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:90) */
+  readonly playerId: string;
+}
+
+const loadPlayerStatsCacheMissEvent: EventDefinition = { name: 'cache_miss', keys: { playerId: 'app.player_id' } };
+
+/** The handle of span `load_player_stats`: typed setAttributes and one method per event. */
+export class LoadPlayerStatsSpan extends TypedSpan<LoadPlayerStatsAttributes> {
+  /** The player's stats were in the cache. (event cache_hit, tracing.yaml:83) */
+  cacheHit(attributes: LoadPlayerStatsCacheHitEventAttributes): void {
+    this.emitEvent(loadPlayerStatsCacheHitEvent, attributes);
+  }
+
+  /** The player's stats were not cached and are fetched from the upstream. (event cache_miss, tracing.yaml:87) */
+  cacheMiss(attributes: LoadPlayerStatsCacheMissEventAttributes): void {
+    this.emitEvent(loadPlayerStatsCacheMissEvent, attributes);
+  }
+}
+
+const loadPlayerStatsDefinition: SpanDefinition<LoadPlayerStatsSpan> = {
+  name: 'load_player_stats',
+  kind: SpanKind.INTERNAL,
+  scope,
+  keys: { cacheHits: 'app.cache_hits', cacheMisses: 'app.cache_misses', playerCount: 'app.player_count' },
+  handle: LoadPlayerStatsSpan,
 };
 
 /** One typed helper per span declared in tracing.yaml: `spans.<name>(attributes, fn)`. */
 export const spans = {
-  /** Runs the model for every requested player (span calculate_prediction, internal, tracing.yaml:16) */
+  /** Scales a player's season average by their injury status. (span apply_injury_adjustment, internal, tracing.yaml:117) */
+  applyInjuryAdjustment<R>(attributes: ApplyInjuryAdjustmentAttributes, fn: (span: ApplyInjuryAdjustmentSpan) => R): R {
+    return runSpan(applyInjuryAdjustmentDefinition, attributes, fn);
+  },
+  /** Works out how far the model trusts one player's prediction. (span calculate_confidence, internal, tracing.yaml:129) */
+  calculateConfidence<R>(attributes: CalculateConfidenceAttributes, fn: (span: CalculateConfidenceSpan) => R): R {
+    return runSpan(calculateConfidenceDefinition, attributes, fn);
+  },
+  /** Runs the model for every requested player. (span calculate_prediction, internal, tracing.yaml:92) */
   calculatePrediction<R>(attributes: CalculatePredictionAttributes, fn: (span: CalculatePredictionSpan) => R): R {
     return runSpan(calculatePredictionDefinition, attributes, fn);
+  },
+  /** Gets season stats for every requested player, from the cache or from the stats upstream. (span load_player_stats, internal, tracing.yaml:68) */
+  loadPlayerStats<R>(attributes: LoadPlayerStatsAttributes, fn: (span: LoadPlayerStatsSpan) => R): R {
+    return runSpan(loadPlayerStatsDefinition, attributes, fn);
   },
 };

@@ -26,8 +26,21 @@ export async function migrateAndSeed(db: Knex, options: DatabaseOptions = {}): P
   if (isPostgresUrl(options.url) && options.schema) {
     await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [options.schema]);
   }
-  await db.migrate.latest();
+  await migrateLatest(db);
   await seed(db);
+}
+
+/** `migrate.latest()`, waiting while another process holds Knex's migration lock. */
+async function migrateLatest(db: Knex, attempts = 50): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.migrate.latest();
+      return;
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'MigrationLocked') || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /** Opens the database named by the options, migrated and seeded. */
