@@ -1,0 +1,166 @@
+/**
+ * Console export, `tree` format: the spans of a trace are held until its
+ * local root span (no parent, or a parent from another process) ends, then
+ * the whole trace is drawn as an indented tree with durations:
+ *
+ *   trace 4bf92f35… sports-bet-ai-api
+ *   POST /api/v1/nba/predictions  server  12.50 ms
+ *   ├── select players  client  1.25 ms
+ *   │   └── event cache_miss
+ *   └── calculate_prediction  internal  3.00 ms
+ *
+ * Children are ordered by start time (then span id); a span's events follow
+ * its child spans. Spans that end after their root are printed at once as a
+ * `(continued)` fragment; what is still held at shutdown is printed
+ * then.
+ */
+import { SpanKind, SpanStatusCode, type Attributes, type AttributeValue } from '@opentelemetry/api';
+import { ExportResultCode, hrTimeToMicroseconds, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { writeStdout, type WriteLine } from './console-json';
+
+/** Attributes worth a glance in a tree line. */
+const SHOWN_ATTRIBUTES = ['peer.service'] as const;
+/** Traces held at most; beyond it the oldest is printed as it stands. */
+const MAX_PENDING_TRACES = 1000;
+/** Traces remembered as printed, so late spans are labelled `(continued)`. */
+const MAX_DONE_TRACES = 1000;
+
+function formatDuration(span: ReadableSpan): string {
+  const micros = hrTimeToMicroseconds(span.duration);
+  return `${(micros / 1000).toFixed(2)} ms`;
+}
+
+function formatValue(value: AttributeValue | undefined): string {
+  if (Array.isArray(value)) return `[${value.map((v) => String(v)).join(',')}]`;
+  return String(value);
+}
+
+function formatAttributes(attributes: Attributes | undefined): string {
+  const keys = Object.keys(attributes ?? {}).sort();
+  if (keys.length === 0 || attributes === undefined) return '';
+  return ` {${keys.map((k) => `${k}=${formatValue(attributes[k])}`).join(', ')}}`;
+}
+
+function spanLine(span: ReadableSpan): string {
+  let line = `${span.name}  ${SpanKind[span.kind].toLowerCase()}  ${formatDuration(span)}`;
+  for (const key of SHOWN_ATTRIBUTES) {
+    const value = span.attributes[key];
+    if (value !== undefined) line += `  ${key}=${formatValue(value)}`;
+  }
+  if (span.status.code === SpanStatusCode.ERROR) {
+    line += `  ERROR${span.status.message ? ` ${span.status.message}` : ''}`;
+  }
+  return line;
+}
+
+function byStart(a: ReadableSpan, b: ReadableSpan): number {
+  const d = hrTimeToMicroseconds(a.startTime) - hrTimeToMicroseconds(b.startTime);
+  if (d !== 0) return d;
+  const ia = a.spanContext().spanId;
+  const ib = b.spanContext().spanId;
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/** Draws the spans of one trace; spans whose parent is not among them are roots. */
+export function renderTrace(spans: readonly ReadableSpan[], continued = false): string[] {
+  if (spans.length === 0) return [];
+  const ids = new Set(spans.map((s) => s.spanContext().spanId));
+  const children = new Map<string, ReadableSpan[]>();
+  const roots: ReadableSpan[] = [];
+  for (const span of spans) {
+    const parentId = span.parentSpanContext?.spanId;
+    if (parentId !== undefined && ids.has(parentId)) {
+      const list = children.get(parentId) ?? [];
+      list.push(span);
+      children.set(parentId, list);
+    } else {
+      roots.push(span);
+    }
+  }
+  const first = spans[0]!;
+  const service = first.resource.attributes['service.name'];
+  const lines = [
+    `trace ${first.spanContext().traceId}${typeof service === 'string' ? ` ${service}` : ''}${continued ? ' (continued)' : ''}`,
+  ];
+
+  const draw = (span: ReadableSpan, prefix: string, connector: string, childPrefix: string): void => {
+    lines.push(`${prefix}${connector}${spanLine(span)}`);
+    const kids = (children.get(span.spanContext().spanId) ?? []).sort(byStart);
+    const items: Array<{ span?: ReadableSpan; event?: string }> = [
+      ...kids.map((s) => ({ span: s })),
+      ...span.events.map((e) => ({ event: `event ${e.name}${formatAttributes(e.attributes)}` })),
+    ];
+    items.forEach((item, index) => {
+      const last = index === items.length - 1;
+      const nextConnector = last ? '└── ' : '├── ';
+      const nextPrefix = prefix + childPrefix;
+      if (item.span !== undefined) {
+        draw(item.span, nextPrefix, nextConnector, last ? '    ' : '│   ');
+      } else {
+        lines.push(`${nextPrefix}${nextConnector}${item.event}`);
+      }
+    });
+  };
+  for (const root of roots.sort(byStart)) draw(root, '', '', '');
+  return lines;
+}
+
+function isLocalRoot(span: ReadableSpan): boolean {
+  const parent = span.parentSpanContext;
+  return parent === undefined || parent.isRemote === true;
+}
+
+export class TreeConsoleExporter implements SpanExporter {
+  private readonly pending = new Map<string, ReadableSpan[]>();
+  private readonly done = new Set<string>();
+
+  constructor(private readonly write: WriteLine = writeStdout) {}
+
+  export(spans: ReadableSpan[], callback: (result: ExportResult) => void): void {
+    for (const span of spans) this.accept(span);
+    callback({ code: ExportResultCode.SUCCESS });
+  }
+
+  private accept(span: ReadableSpan): void {
+    const traceId = span.spanContext().traceId;
+    if (this.done.has(traceId)) {
+      this.print(traceId, [span], true);
+      return;
+    }
+    const held = this.pending.get(traceId) ?? [];
+    held.push(span);
+    this.pending.set(traceId, held);
+    if (isLocalRoot(span)) {
+      this.pending.delete(traceId);
+      this.print(traceId, held, false);
+      this.remember(traceId);
+    } else if (this.pending.size > MAX_PENDING_TRACES) {
+      const oldest = this.pending.keys().next().value as string;
+      this.print(oldest, this.pending.get(oldest) ?? [], false);
+      this.pending.delete(oldest);
+      this.remember(oldest);
+    }
+  }
+
+  private remember(traceId: string): void {
+    this.done.add(traceId);
+    if (this.done.size > MAX_DONE_TRACES) this.done.delete(this.done.values().next().value as string);
+  }
+
+  private print(_traceId: string, spans: readonly ReadableSpan[], continued: boolean): void {
+    this.write(renderTrace(spans, continued).join('\n'));
+  }
+
+  /** A flush while requests run must not cut traces in half: held traces wait for their root. */
+  async forceFlush(): Promise<void> {}
+
+  /** Prints every trace still waiting for its root. */
+  async shutdown(): Promise<void> {
+    for (const [traceId, spans] of this.pending) {
+      this.print(traceId, spans, false);
+      this.remember(traceId);
+    }
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * What the bootstrap says it configured (at OTEL_LOG_LEVEL=info) and what
+ * `spanwright doctor` prints: one line per concern, secrets masked.
+ */
+import type { ResolvedConfig } from './config';
+import { redactUrl } from './env-values';
+import { declaredInstrumentations } from './instrumentations';
+
+function formatRatio(ratio: number): string {
+  return String(ratio);
+}
+
+export function describeConfig(config: ResolvedConfig): string[] {
+  if (!config.enabled) {
+    return [`spanwright: tracing disabled by ${config.disabledBy}; no SDK installed, helpers run without spans`];
+  }
+  const version = config.serviceVersion !== undefined ? ` ${config.serviceVersion}` : '';
+  const settings =
+    config.settingsFrom === undefined
+      ? 'built-in defaults'
+      : config.settingsFrom === config.environment
+        ? `tracing.yaml environments.${config.settingsFrom}`
+        : `tracing.yaml environments.${config.settingsFrom} (fallback)`;
+  const lines = [
+    `spanwright: tracing enabled for ${config.serviceName}${version}, environment ${config.environment} (settings: ${settings})`,
+  ];
+  const rules = config.rules.map((r) => `${r.route}=${formatRatio(r.sampling)}`).join(', ');
+  lines.push(
+    `spanwright: sampling ParentBased(TraceIdRatioBased(${formatRatio(config.ratio)}))${rules === '' ? '' : `, root server span rules: ${rules}`}`,
+  );
+  lines.push(`spanwright: console export: ${config.console.enabled ? config.console.format : 'off'}`);
+  if (config.otlp !== undefined) {
+    const o = config.otlp;
+    const headers = o.headers.size > 0 ? `, headers: ${o.headers.masked()}` : '';
+    lines.push(
+      `spanwright: OTLP export: ${o.protocol} to ${redactUrl(o.url)} (from ${o.urlFrom})${headers}, timeout ${o.timeoutMillis} ms`,
+    );
+    const b = config.batch;
+    lines.push(
+      `spanwright: batch: every ${b.scheduledDelayMillis} ms, up to ${b.maxExportBatchSize} spans a batch, queue ${b.maxQueueSize}, export timeout ${b.exportTimeoutMillis} ms`,
+    );
+  } else {
+    lines.push('spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_ENDPOINT unset)');
+  }
+  const instrumentations = declaredInstrumentations(config);
+  lines.push(`spanwright: instrumentations: ${instrumentations.length > 0 ? instrumentations.join(', ') : 'none'}`);
+  const extra = Object.keys(config.resourceAttributes).sort();
+  if (extra.length > 0) {
+    lines.push(
+      `spanwright: resource attributes: ${extra.map((k) => `${k}=${config.resourceAttributes[k]}`).join(', ')}`,
+    );
+  }
+  return lines;
+}
+
+/** Hints for "no traces appearing", from the configuration alone. */
+export function configHints(config: ResolvedConfig): string[] {
+  if (!config.enabled) return [];
+  const hints: string[] = [];
+  if (!config.console.enabled && config.otlp === undefined) {
+    hints.push(
+      'spanwright: no exporter: spans are recorded but sent nowhere; set OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_CONSOLE=true',
+    );
+  }
+  if (config.ratio === 0) {
+    hints.push('spanwright: sampling ratio is 0: only traces whose incoming traceparent is sampled are kept');
+  }
+  return hints;
+}

@@ -1,0 +1,17 @@
+/**
+ * `spanwright doctor`: what the runtime would configure for this manifest and
+ * environment, and why traces might not appear. Pure: reads `env`, prints
+ * nothing, starts nothing; the CLI prints the lines.
+ */
+import type { ManifestModel } from './model';
+import { resolveConfig } from './config';
+import { configHints, describeConfig } from './describe';
+
+export function runDoctor(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): string[] {
+  const { config, warnings } = resolveConfig(manifest, env);
+  const problems = [...warnings, ...configHints(config)];
+  return [
+    ...describeConfig(config),
+    ...(problems.length > 0 ? problems : ['spanwright: no problems found in the configuration']),
+  ];
+}

@@ -1,0 +1,214 @@
+/**
+ * Accounting around the OTLP BatchSpanProcessor: every sampled span that
+ * ends is either exported, or dropped because the queue was full, the export
+ * failed, or it timed out. Dropped spans are reported as ONE stderr line a
+ * period (and one at shutdown), never one line a span, and the counts are
+ * exposed on the tracing handle.
+ *
+ * The queue bound is enforced here, in front of the BatchSpanProcessor, with
+ * the same arithmetic (spans handed over minus spans handed to the exporter),
+ * so the processor itself never drops silently.
+ */
+import { TraceFlags, type Context } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+export interface ExportStats {
+  /** Spans the exporter acknowledged. */
+  readonly exported: number;
+  /** Dropped: the queue was at OTEL_BSP_MAX_QUEUE_SIZE when they ended. */
+  readonly queueFull: number;
+  /** Dropped: the exporter answered with a failure (collector down, refused, 4xx/5xx). */
+  readonly exportFailed: number;
+  /** Dropped: no answer within OTEL_BSP_EXPORT_TIMEOUT. */
+  readonly exportTimedOut: number;
+  /** Dropped: still queued or being sent when the shutdown bound ran out. */
+  readonly lostAtShutdown: number;
+  /** queueFull + exportFailed + exportTimedOut + lostAtShutdown. */
+  readonly dropped: number;
+  /** Spans waiting in the queue. */
+  readonly queued: number;
+  /** Spans handed to the exporter, no answer yet. */
+  readonly inFlight: number;
+  /** The last export error message (secrets scrubbed). */
+  readonly lastError?: string;
+}
+
+export class ExportCounters {
+  exported = 0;
+  queueFull = 0;
+  exportFailed = 0;
+  exportTimedOut = 0;
+  lostAtShutdown = 0;
+  queued = 0;
+  inFlight = 0;
+  lastError: string | undefined;
+  /** Set when the shutdown bound ran out: later export answers are not counted twice. */
+  closed = false;
+
+  /** Counts what is still queued or in flight as lost; later answers are ignored. */
+  closeAfterTimeout(): void {
+    this.lostAtShutdown += this.queued + this.inFlight;
+    this.queued = 0;
+    this.inFlight = 0;
+    this.closed = true;
+  }
+
+  snapshot(): ExportStats {
+    return {
+      exported: this.exported,
+      queueFull: this.queueFull,
+      exportFailed: this.exportFailed,
+      exportTimedOut: this.exportTimedOut,
+      lostAtShutdown: this.lostAtShutdown,
+      dropped: this.queueFull + this.exportFailed + this.exportTimedOut + this.lostAtShutdown,
+      queued: this.queued,
+      inFlight: this.inFlight,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+    };
+  }
+}
+
+/** Wraps the real exporter: counts outcomes and bounds every export in time. */
+export class CountingExporter implements SpanExporter {
+  constructor(
+    private readonly inner: SpanExporter,
+    private readonly counters: ExportCounters,
+    private readonly timeoutMillis: number,
+    private readonly scrub: (text: string) => string = (t) => t,
+  ) {}
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    const n = spans.length;
+    const c = this.counters;
+    c.queued = Math.max(0, c.queued - n);
+    c.inFlight += n;
+    let settled = false;
+    /** Counts the batch's outcome once; after a shutdown timeout it was already counted as lost. */
+    const settle = (result: ExportResult, outcome: 'exported' | 'failed' | 'timed out'): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!c.closed) {
+        c.inFlight = Math.max(0, c.inFlight - n);
+        if (outcome === 'exported') c.exported += n;
+        else if (outcome === 'failed') c.exportFailed += n;
+        else c.exportTimedOut += n;
+        if (outcome !== 'exported') c.lastError = this.scrub(result.error?.message ?? 'export failed');
+      }
+      done(result);
+    };
+    const timer = setTimeout(() => {
+      const error = new Error(`no answer within ${this.timeoutMillis} ms`);
+      settle({ code: ExportResultCode.FAILED, error }, 'timed out');
+    }, this.timeoutMillis);
+    timer.unref();
+    try {
+      this.inner.export(spans, (result) =>
+        settle(result, result.code === ExportResultCode.SUCCESS ? 'exported' : 'failed'),
+      );
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      settle({ code: ExportResultCode.FAILED, error }, 'failed');
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+/** Bounds the queue in front of `inner` (a BatchSpanProcessor) and counts what it turns away. */
+export class BoundedQueueProcessor implements SpanProcessor {
+  private closed = false;
+
+  constructor(
+    private readonly inner: SpanProcessor,
+    private readonly counters: ExportCounters,
+    private readonly maxQueueSize: number,
+  ) {}
+
+  onStart(span: Span, parentContext: Context): void {
+    this.inner.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if (this.closed || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.counters.queued >= this.maxQueueSize) {
+      this.counters.queueFull += 1;
+      return;
+    }
+    this.counters.queued += 1;
+    this.inner.onEnd(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    this.closed = true;
+    return this.inner.shutdown();
+  }
+}
+
+/** Writes one line when spans were dropped since the last report. */
+export class DropReporter {
+  private reported = { queueFull: 0, exportFailed: 0, exportTimedOut: 0, lostAtShutdown: 0 };
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly counters: ExportCounters,
+    private readonly destination: string,
+    private readonly intervalMillis: number,
+    private readonly write: (line: string) => void,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.report(`in the last ${formatSeconds(this.intervalMillis)}`), this.intervalMillis);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One line naming how many spans were dropped `period`, and why; nothing if none. */
+  report(period: string): void {
+    const c = this.counters;
+    const delta = {
+      queueFull: c.queueFull - this.reported.queueFull,
+      exportFailed: c.exportFailed - this.reported.exportFailed,
+      exportTimedOut: c.exportTimedOut - this.reported.exportTimedOut,
+      lostAtShutdown: c.lostAtShutdown - this.reported.lostAtShutdown,
+    };
+    const total = delta.queueFull + delta.exportFailed + delta.exportTimedOut + delta.lostAtShutdown;
+    if (total === 0) return;
+    this.reported = {
+      queueFull: c.queueFull,
+      exportFailed: c.exportFailed,
+      exportTimedOut: c.exportTimedOut,
+      lostAtShutdown: c.lostAtShutdown,
+    };
+    const reasons = [
+      delta.queueFull > 0 ? `queue full: ${delta.queueFull}` : undefined,
+      delta.exportFailed > 0 ? `export failed: ${delta.exportFailed}` : undefined,
+      delta.exportTimedOut > 0 ? `export timed out: ${delta.exportTimedOut}` : undefined,
+      delta.lostAtShutdown > 0 ? `not sent within the shutdown bound: ${delta.lostAtShutdown}` : undefined,
+    ].filter((r) => r !== undefined);
+    const last = c.lastError !== undefined && delta.queueFull < total ? `; last error: ${c.lastError}` : '';
+    this.write(
+      `spanwright: dropped ${total} span${total === 1 ? '' : 's'} ${period} (${reasons.join(', ')}) exporting to ${this.destination}${last}`,
+    );
+  }
+}
+
+function formatSeconds(millis: number): string {
+  const seconds = millis / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}

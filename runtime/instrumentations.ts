@@ -1,0 +1,126 @@
+/**
+ * The instrumentations the manifest declares, and only those: each package
+ * is required here, lazily, so an undeclared one costs nothing at start-up.
+ *
+ * Semantic conventions: at the pinned versions http (0.223), undici (0.33)
+ * and knex (0.67) emit the stable names only (`http.request.method`,
+ * `url.full`, `db.system.name`, `db.query.text`, …), so no
+ * OTEL_SEMCONV_STABILITY_OPT_IN is needed; a user-set value is left alone.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { IncomingMessage, RequestOptions } from 'node:http';
+import type { ResolvedConfig } from './config';
+import { createPeerLookup, originHostPort, type PeerLookup } from './peers';
+import { routePattern } from './sampler';
+
+const PEER_SERVICE = 'peer.service';
+
+function peerAttributes(lookup: PeerLookup, host: string | undefined, port: string | number | undefined): Attributes {
+  const name = lookup(host, port);
+  return name === undefined ? {} : { [PEER_SERVICE]: name };
+}
+
+/** Host and port of an outgoing `http.request` (host may carry the port). */
+function requestHostPort(options: RequestOptions): { host?: string; port?: string } {
+  let host = options.hostname ?? options.host ?? undefined;
+  let port = options.port != null ? String(options.port) : undefined;
+  if (options.hostname == null && typeof options.host === 'string') {
+    const m = /^(.*):(\d+)$/.exec(options.host);
+    if (m !== null && !options.host.endsWith(']')) {
+      host = m[1];
+      port ??= m[2];
+    }
+  }
+  const defaultPort = options.protocol === 'https:' ? '443' : '80';
+  return { ...(host != null ? { host } : {}), port: port ?? defaultPort };
+}
+
+/** True for incoming paths the manifest says never to trace. */
+export function createIgnoredPathTest(paths: readonly string[]): (url: string | undefined) => boolean {
+  const patterns = paths.map(routePattern);
+  return (url) => {
+    if (url === undefined || patterns.length === 0) return false;
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    return patterns.some((p) => p.test(path));
+  };
+}
+
+/** The instrumentation names, in load order, for diagnostics. */
+export function declaredInstrumentations(config: ResolvedConfig): string[] {
+  const i = config.instrumentation;
+  return [
+    i.http ? 'http' : undefined,
+    i.koa ? 'koa' : undefined,
+    i.knex ? `knex (db.query.text ≤ ${i.knexMaxQueryLength} chars)` : undefined,
+    i.fetch ? 'undici/fetch' : undefined,
+    i.pino ? 'pino' : undefined,
+  ].filter((name): name is string => name !== undefined);
+}
+
+export function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
+  const i = config.instrumentation;
+  const peers = createPeerLookup(config.peers);
+  const out: Instrumentation[] = [];
+
+  if (i.http) {
+    const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+    const ignored = createIgnoredPathTest(i.httpIgnoreIncomingPaths);
+    out.push(
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request: IncomingMessage) => ignored(request.url),
+        startOutgoingSpanHook: (options: RequestOptions) => {
+          const { host, port } = requestHostPort(options);
+          return peerAttributes(peers, host, port);
+        },
+      }),
+    );
+  }
+  if (i.koa) {
+    // Route naming only; see koa-route.ts for why not @opentelemetry/instrumentation-koa.
+    const { KoaRouteInstrumentation } = require('./koa-route') as typeof import('./koa-route');
+    out.push(new KoaRouteInstrumentation());
+  }
+  if (i.knex) {
+    const { KnexInstrumentation } = require('@opentelemetry/instrumentation-knex') as typeof import('@opentelemetry/instrumentation-knex');
+    // The instrumentation records the SQL text with placeholders (`query.sql`), never the bindings.
+    out.push(new KnexInstrumentation({ maxQueryLength: i.knexMaxQueryLength, requireParentSpan: true }));
+  }
+  if (i.fetch) {
+    const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+    out.push(
+      new UndiciInstrumentation({
+        startSpanHook: (request) => {
+          const origin = originHostPort(request.origin);
+          return peerAttributes(peers, origin?.host, origin?.port);
+        },
+      }),
+    );
+  }
+  if (i.pino) {
+    const { PinoInstrumentation } = require('@opentelemetry/instrumentation-pino') as typeof import('@opentelemetry/instrumentation-pino');
+    // Correlation only: logs export stays off.
+    out.push(new PinoInstrumentation({ disableLogSending: true }));
+  }
+  return out;
+}
+
+/** Modules that must load after the bootstrap for their instrumentation to apply. */
+const WATCHED_MODULES = ['koa', 'knex', 'pg', 'better-sqlite3'] as const;
+
+/**
+ * Watched packages already in `require.cache`: loaded before the bootstrap,
+ * so their instrumentation will miss them.
+ */
+export function modulesLoadedEarly(cache: NodeJS.Require['cache'] = require.cache): string[] {
+  const found = new Set<string>();
+  for (const file of Object.keys(cache)) {
+    for (const name of WATCHED_MODULES) {
+      if (file.includes(`/node_modules/${name}/`) || file.includes(`\\node_modules\\${name}\\`)) {
+        found.add(name);
+      }
+    }
+  }
+  return [...found].sort();
+}

@@ -1,0 +1,90 @@
+/**
+ * ParentBased(root) where root is TraceIdRatioBased(ratio), except for root
+ * SERVER spans whose path matches one of the environment's `rules`: those get
+ * the rule's ratio. A trace is therefore kept or dropped whole, and a sampled
+ * (or not sampled) incoming `traceparent` is honoured.
+ */
+import { SpanKind, type Attributes, type Context, type Link } from '@opentelemetry/api';
+import {
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SamplingResult,
+} from '@opentelemetry/sdk-trace-base';
+import type { SamplingRuleModel } from './model';
+
+/** Attributes that carry the request path when the HTTP server span starts (stable and older names). */
+const PATH_KEYS = ['url.path', 'http.target', 'http.route'] as const;
+
+/** `/healthz` exact; `/api/*` any rest; `/players/:id` one segment. */
+export function routePattern(route: string): RegExp {
+  let source = '';
+  for (const part of route.split(/(\*|:[A-Za-z_][A-Za-z0-9_]*)/)) {
+    if (part === '*') source += '.*';
+    else if (part.startsWith(':') && part.length > 1) source += '[^/]+';
+    else source += part.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** The request path of a span's start attributes, without the query string. */
+export function pathOf(attributes: Attributes): string | undefined {
+  for (const key of PATH_KEYS) {
+    const value = attributes[key];
+    if (typeof value === 'string' && value !== '') {
+      const q = value.indexOf('?');
+      return q === -1 ? value : value.slice(0, q);
+    }
+  }
+  return undefined;
+}
+
+interface CompiledRule {
+  readonly route: string;
+  readonly pattern: RegExp;
+  readonly sampler: Sampler;
+}
+
+/** The root sampler: per-route ratios for SERVER roots, the default ratio otherwise. */
+export class RouteRuleSampler implements Sampler {
+  private readonly rules: readonly CompiledRule[];
+  private readonly fallback: Sampler;
+
+  constructor(ratio: number, rules: readonly SamplingRuleModel[]) {
+    this.fallback = new TraceIdRatioBasedSampler(ratio);
+    this.rules = rules.map((rule) => ({
+      route: rule.route,
+      pattern: routePattern(rule.route),
+      sampler: new TraceIdRatioBasedSampler(rule.sampling),
+    }));
+  }
+
+  /** The rule that applies to a root span, if any. */
+  ruleFor(spanKind: SpanKind, attributes: Attributes): CompiledRule | undefined {
+    if (spanKind !== SpanKind.SERVER || this.rules.length === 0) return undefined;
+    const path = pathOf(attributes);
+    if (path === undefined) return undefined;
+    return this.rules.find((rule) => rule.pattern.test(path));
+  }
+
+  shouldSample(
+    context: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
+    const sampler = this.ruleFor(spanKind, attributes)?.sampler ?? this.fallback;
+    return sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links);
+  }
+
+  toString(): string {
+    const rules = this.rules.map((r) => `${r.route}=${r.sampler.toString()}`).join(', ');
+    return `RouteRuleSampler{${this.fallback.toString()}${rules === '' ? '' : `, rules: ${rules}`}}`;
+  }
+}
+
+export function createSampler(ratio: number, rules: readonly SamplingRuleModel[]): Sampler {
+  return new ParentBasedSampler({ root: new RouteRuleSampler(ratio, rules) });
+}

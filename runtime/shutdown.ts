@@ -1,0 +1,77 @@
+/**
+ * Flush-and-shutdown on SIGTERM / SIGINT and at natural exit.
+ *
+ * - No other listener for the signal: the runtime owns the exit. It flushes
+ *   and shuts the provider down (bounded by `timeoutMillis`), then exits with
+ *   128 + the signal number (143 for SIGTERM, 130 for SIGINT), as a process
+ *   killed by the signal would report.
+ * - The service has its own listener (a Koa service closing its server): the
+ *   service owns the exit. The runtime flushes at once what has ended so far
+ *   and shuts down when the event loop drains (`beforeExit`); a service that
+ *   calls `process.exit()` itself awaits `shutdown()` first.
+ * - A second signal during shutdown exits at once.
+ */
+import { constants } from 'node:os';
+
+export type ShutdownSignal = 'SIGTERM' | 'SIGINT';
+
+export interface SignalHandlingOptions {
+  readonly signals: readonly ShutdownSignal[];
+  /** Flush + shutdown, bounded, idempotent. */
+  readonly shutdown: () => Promise<void>;
+  /** Flush what has ended, bounded. */
+  readonly flush: () => Promise<void>;
+  readonly exit: (code: number) => void;
+}
+
+export function exitCodeFor(signal: ShutdownSignal): number {
+  return 128 + constants.signals[signal];
+}
+
+/** Resolves when `work` settles or after `millis`, whichever comes first; never rejects. */
+export async function withTimeout(work: Promise<unknown>, millis: number): Promise<'done' | 'timed out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), millis);
+  });
+  try {
+    return await Promise.race([work.then(() => 'done' as const, () => 'done' as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Installs the handlers; returns a function that removes them. */
+export function installSignalHandlers(options: SignalHandlingOptions): () => void {
+  let shuttingDown = false;
+  const handlers = new Map<ShutdownSignal, () => void>();
+
+  const onBeforeExit = (): void => {
+    void options.shutdown();
+  };
+  process.once('beforeExit', onBeforeExit);
+
+  for (const signal of options.signals) {
+    const handler = (): void => {
+      const code = exitCodeFor(signal);
+      if (shuttingDown) {
+        options.exit(code);
+        return;
+      }
+      const serviceListens = process.listenerCount(signal) > 1;
+      if (serviceListens) {
+        void options.flush();
+        return;
+      }
+      shuttingDown = true;
+      void options.shutdown().finally(() => options.exit(code));
+    };
+    handlers.set(signal, handler);
+    process.on(signal, handler);
+  }
+
+  return () => {
+    process.removeListener('beforeExit', onBeforeExit);
+    for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  };
+}
