@@ -2,7 +2,7 @@
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
 import type { EventModel, ManifestModel, SpanModel } from '../../runtime/model';
 import { eventTypeName, pascalCase, spanTypeNames } from '../names';
-import { attributeType, docText, header, keyTable, printFile, propertyKey, str, type EmitContext } from './ts';
+import { attributeType, docText, header, jsDoc, keyTable, printFile, propertyKey, str, type EmitContext } from './ts';
 
 const KIND: Record<SpanModel['kind'], string> = {
   internal: 'SpanKind.INTERNAL',
@@ -103,7 +103,7 @@ function helper(ctx: EmitContext, span: SpanModel): string {
   const signature = span.attributes.length > 0 ? `attributes: ${types.attributes}, ${fn}` : fn;
   const args = span.attributes.length > 0 ? 'attributes' : '{}';
   return [
-    `  /** ${doc} */`,
+    jsDoc(doc, '  '),
     `  ${propertyKey(span.tsName)}<R>(${signature}): R {`,
     `    return runSpan(${definitionName(span)}, ${args}, fn);`,
     `  },`,

@@ -34,6 +34,13 @@ export function docText(ctx: EmitContext, description: string | undefined, locat
   return text.replace(/\*\//g, '*\\/');
 }
 
+/** A JSDoc block at `indent`: one line when the text is one line. */
+export function jsDoc(text: string, indent = ''): string {
+  const lines = text.split('\n');
+  if (lines.length === 1) return `${indent}/** ${text} */`;
+  return [`${indent}/**`, ...lines.map((line) => `${indent} *${line === '' ? '' : ` ${line}`}`), `${indent} */`].join('\n');
+}
+
 /** The TypeScript type of an attribute value. */
 export function attributeType(attr: AttributeModel): string {
   switch (attr.type) {
