@@ -44,3 +44,4 @@ export {
   getSpanId,
 } from './api';
 export { traceFields, traceMixin, createLogger, type TraceFields } from './log-correlation';
+export * from './conformance';
