@@ -65,7 +65,7 @@ export function calculatePredictions(
       inputs.map(({ player, stats }) => {
         const value = applyInjuryAdjustment(player, stats[predictionType]);
         const confidence = calculateConfidence(player, stats);
-        span.predictionGenerated({ playerId: player.id, value, confidence });
+        span.predictionGenerated({ playerId: player.id, predictedValue: value, confidence });
         return { playerId: player.id, predictionType, value, confidence };
       }),
   );

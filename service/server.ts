@@ -26,7 +26,9 @@ export async function flushSpans(): Promise<void> {
 
 /**
  * On SIGTERM / SIGINT: stop accepting connections, close idle ones, run
- * `cleanup` (close the database), flush spans and exit 0.
+ * `cleanup` (close the database) and let the process end on its own, so the
+ * tracing runtime flushes and shuts down when the event loop drains. Should
+ * a handle linger, spans are flushed and the process exits 0 after a grace period.
  */
 export function stopOnSignals(server: Server, logger: Logger, cleanup: () => Promise<void> = async () => {}): void {
   let stopping = false;
@@ -36,18 +38,16 @@ export function stopOnSignals(server: Server, logger: Logger, cleanup: () => Pro
     logger.info({ signal }, 'stopping');
     server.close();
     server.closeIdleConnections();
-    const force = setTimeout(() => server.closeAllConnections(), 2000);
-    force.unref();
+    setTimeout(() => server.closeAllConnections(), 1000).unref();
     void (async () => {
       try {
         await cleanup();
       } catch (error) {
         logger.error({ err: error }, 'cleanup failed');
       }
-      await flushSpans();
-      process.exit(0);
+      setTimeout(() => void flushSpans().finally(() => process.exit(0)), 3000).unref();
     })();
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
