@@ -281,9 +281,9 @@ export const manifest: ManifestModel = {
               location: { line: 107, col: 11 },
             },
             {
-              name: 'value',
-              tsName: 'value',
-              key: 'app.value',
+              name: 'predicted_value',
+              tsName: 'predictedValue',
+              key: 'app.predicted_value',
               type: 'double',
               required: true,
               description: 'The predicted value of the statistic.',

@@ -71,11 +71,11 @@ export interface CalculatePredictionPredictionGeneratedEventAttributes {
   readonly confidence: number;
   /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:107) */
   readonly playerId: string;
-  /** The predicted value of the statistic. (app.value, tracing.yaml:108) */
-  readonly value: number;
+  /** The predicted value of the statistic. (app.predicted_value, tracing.yaml:108) */
+  readonly predictedValue: number;
 }
 
-const calculatePredictionPredictionGeneratedEvent: EventDefinition = { name: 'prediction_generated', keys: { confidence: 'app.confidence', playerId: 'app.player_id', value: 'app.value' } };
+const calculatePredictionPredictionGeneratedEvent: EventDefinition = { name: 'prediction_generated', keys: { confidence: 'app.confidence', playerId: 'app.player_id', predictedValue: 'app.predicted_value' } };
 
 /** The handle of span `calculate_prediction`: typed setAttributes and one method per event. */
 export class CalculatePredictionSpan extends TypedSpan<CalculatePredictionAttributes> {
