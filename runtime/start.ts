@@ -153,6 +153,11 @@ export function startTracing(manifest: ManifestModel, options: StartOptions = {}
     dropReporter = new DropReporter(counters, redactUrl(config.otlp.url), config.dropReportIntervalMillis, stderr);
     dropReporter.start();
   }
+  const env = options.env ?? process.env;
+  if (env.SPANWRIGHT_STRICT === '1') {
+    const { ConformanceSpanProcessor } = require('./conformance') as typeof import('./conformance');
+    processors.push(new ConformanceSpanProcessor(manifest, { enabled: true, write: (text) => stderr(text.trimEnd()) }));
+  }
   processors.push(...(options.spanProcessors ?? []));
 
   const provider = new NodeTracerProvider({
