@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { freePort, spawnEntry, STATS_SERVICE_NAME, stopChild, waitForHealthy } from './launcher';
 
 interface DemoRequest {
@@ -68,12 +68,20 @@ async function main(): Promise<number> {
   };
   delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const children: ChildProcess[] = [];
+  // The processes' trace output is held and printed under the request that caused it.
+  let output: string[] = [];
+  const hold = (child: ChildProcess): void => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+  };
   try {
     print(`demo: stats upstream on ${statsUrl}, predictions API on ${apiUrl}, database ${env.DATABASE_URL}\n`);
-    const upstream = spawnEntry('stats-upstream', { ...env, STATS_PORT: String(statsPort), OTEL_SERVICE_NAME: STATS_SERVICE_NAME });
+    const stdio: StdioOptions = ['ignore', 'pipe', 'inherit'];
+    const upstream = spawnEntry('stats-upstream', { ...env, STATS_PORT: String(statsPort), OTEL_SERVICE_NAME: STATS_SERVICE_NAME }, stdio);
     children.push(upstream);
-    const api = spawnEntry('main', { ...env, PORT: String(apiPort), STATS_API_URL: statsUrl });
+    hold(upstream);
+    const api = spawnEntry('main', { ...env, PORT: String(apiPort), STATS_API_URL: statsUrl }, stdio);
     children.push(api);
+    hold(api);
     await Promise.all([waitForHealthy(statsUrl, upstream), waitForHealthy(apiUrl, api)]);
 
     let previous: unknown;
@@ -87,9 +95,12 @@ async function main(): Promise<number> {
         body: request.body ? JSON.stringify(request.body) : undefined,
       });
       const text = await response.text();
-      print(`${response.status} ${text}\n`);
+      print(`${response.status} ${text}`);
       previous = response.ok ? JSON.parse(text) : previous;
-      await sleep(400); // lets both processes print the trace of this request before the next one
+      await sleep(400); // lets both processes print the trace of this request
+      const traces = output.join('').trimEnd();
+      output = [];
+      print(traces === '' ? '(no trace: /healthz is listed in instrumentation.http.ignoreIncomingPaths)' : `\n${traces}`);
     }
     return 0;
   } catch (error) {

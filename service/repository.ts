@@ -50,7 +50,18 @@ export async function insertPredictions(
 export async function findPrediction(db: Knex, id: string): Promise<StoredPrediction | undefined> {
   const row: PredictionRow | undefined = await db('predictions').where({ id }).first();
   if (row === undefined) return undefined;
-  const created = row.created_at instanceof Date ? row.created_at.toISOString() : String(row.created_at ?? '');
+  return toStoredPrediction(row);
+}
+
+/** SQLite's CURRENT_TIMESTAMP is `YYYY-MM-DD HH:MM:SS` in UTC; PostgreSQL gives a Date. Both become ISO 8601. */
+function isoTimestamp(value: string | Date | undefined): string {
+  if (value instanceof Date) return value.toISOString();
+  if (value === undefined) return '';
+  const sqlite = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(value);
+  return sqlite ? new Date(`${sqlite[1]}T${sqlite[2]}Z`).toISOString() : value;
+}
+
+function toStoredPrediction(row: PredictionRow): StoredPrediction {
   return {
     id: row.id,
     playerId: row.player_id,
@@ -58,6 +69,6 @@ export async function findPrediction(db: Knex, id: string): Promise<StoredPredic
     value: Number(row.value),
     confidence: Number(row.confidence),
     modelVersion: row.model_version,
-    createdAt: created,
+    createdAt: isoTimestamp(row.created_at),
   };
 }

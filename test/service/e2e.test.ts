@@ -197,13 +197,20 @@ async function post(api: ServiceProcess, body: BadInput['body'], headers?: Recor
 }
 
 /**
- * Siblings by start time; the console format has millisecond times, so ties
- * go by end time (a span that ended first started first when they run one
- * after the other), then by name.
+ * Siblings in the order the flow runs them. Not by start time: the SDK takes
+ * a span's start from Date.now(), so spans that start within one millisecond
+ * cannot be told apart by time (the order in time is asserted separately).
  */
+const FLOW_ORDER = ['select', 'load_player_stats', 'GET', 'calculate_prediction', 'apply_injury_adjustment', 'calculate_confidence', 'insert', 'first'];
+
+function flowRank(span: SpanRecord): number {
+  const rank = FLOW_ORDER.findIndex((name) => span.name === name || span.name.startsWith(`${name} `));
+  return rank === -1 ? FLOW_ORDER.length : rank;
+}
+
 function byStart(a: SpanRecord, b: SpanRecord): number {
   const compare = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
-  return compare(a.start_time, b.start_time) || compare(a.end_time, b.end_time) || compare(a.name, b.name);
+  return flowRank(a) - flowRank(b) || compare(a.start_time, b.start_time) || compare(a.name, b.name);
 }
 
 /** Knex names query spans `<operation> <database>.<table>`; the database (a file path on SQLite) is cut. */
@@ -328,6 +335,10 @@ function suite(target: DatabaseTarget): void {
       '  insert … predictions [client] sports-bet-ai-api',
     ]);
 
+    // The server span's children started in the flow's order (start times are whole milliseconds).
+    const steps = roots[0]!.children.map((child) => child.span);
+    steps.slice(1).forEach((step, i) => expect(step.start_time >= steps[i]!.start_time, step.name).to.equal(true));
+
     const server = roots[0]!.span;
     expect(server.parent).to.equal(null);
     expect(server.status.code).to.equal('UNSET');
@@ -439,7 +450,8 @@ function suite(target: DatabaseTarget): void {
     expect(read.status).to.equal(200);
     expect(read.body.prediction).to.include(stored);
     expect(read.body.prediction).to.include({ modelVersion: '2024.1' });
-    expect(read.body.prediction.createdAt).to.be.a('string').and.not.equal('');
+    expect(read.body.prediction.createdAt).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(Math.abs(Date.parse(read.body.prediction.createdAt) - Date.now())).to.be.below(5 * 60_000);
 
     for (const id of ['00000000-0000-0000-0000-000000000000', 'x'.repeat(500), "1' OR '1'='1"]) {
       const missing = await request(api.url, 'GET', `${PREDICTIONS}/${encodeURIComponent(id)}`);
