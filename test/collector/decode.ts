@@ -74,7 +74,7 @@ const STATUS_NAMES: readonly StatusCodeName[] = ['UNSET', 'OK', 'ERROR'];
 export function normalizeRequest(request: PbExportRequest, meta: RequestMeta): ReceivedSpan[] {
   const out: ReceivedSpan[] = [];
   request.resourceSpans.forEach((rs, i) => {
-    const resourceAttrs = toAttributes(rs.resource?.attributes ?? []);
+    const resourceAttrs = toAttributes(rs.resource?.attributes ?? [], `resourceSpans[${i}].resource`);
     const resource = {
       attributes: resourceAttrs.values,
       attributeTypes: resourceAttrs.types,
@@ -86,7 +86,7 @@ export function normalizeRequest(request: PbExportRequest, meta: RequestMeta): R
       const scope = {
         name: ss.scope?.name ?? '',
         version: ss.scope?.version ?? '',
-        attributes: toAttributes(ss.scope?.attributes ?? []).values,
+        attributes: toAttributes(ss.scope?.attributes ?? [], `resourceSpans[${i}].scopeSpans[${j}].scope`).values,
         schemaUrl: ss.schemaUrl,
       };
       ss.spans.forEach((span, k) => {
@@ -104,7 +104,7 @@ type SpanContextPart = Pick<
 >;
 
 function toSpan(span: PbSpan, where: string, context: SpanContextPart): ReceivedSpan {
-  const attrs = toAttributes(span.attributes);
+  const attrs = toAttributes(span.attributes, where);
   return {
     traceId: hexOf(span.traceId, 16, `${where}.traceId`),
     spanId: hexOf(span.spanId, 8, `${where}.spanId`),
@@ -118,8 +118,8 @@ function toSpan(span: PbSpan, where: string, context: SpanContextPart): Received
     attributes: attrs.values,
     attributeTypes: attrs.types,
     droppedAttributesCount: span.droppedAttributesCount,
-    events: span.events.map((event) => {
-      const eventAttrs = toAttributes(event.attributes);
+    events: span.events.map((event, n) => {
+      const eventAttrs = toAttributes(event.attributes, `${where}.events[${n}]`);
       return {
         name: event.name,
         timeUnixNano: toBigInt(event.timeUnixNano),
@@ -130,7 +130,7 @@ function toSpan(span: PbSpan, where: string, context: SpanContextPart): Received
     }),
     droppedEventsCount: span.droppedEventsCount,
     links: span.links.map((link, n) => {
-      const linkAttrs = toAttributes(link.attributes);
+      const linkAttrs = toAttributes(link.attributes, `${where}.links[${n}]`);
       return {
         traceId: hexOf(link.traceId, 16, `${where}.links[${n}].traceId`),
         spanId: hexOf(link.spanId, 8, `${where}.links[${n}].spanId`),
@@ -151,19 +151,19 @@ function toSpan(span: PbSpan, where: string, context: SpanContextPart): Received
 }
 
 /** Converts OTLP key/values to plain values plus their wire types. */
-export function toAttributes(list: readonly PbKeyValue[]): { values: Attributes; types: AttributeTypes } {
+export function toAttributes(list: readonly PbKeyValue[], where = ''): { values: Attributes; types: AttributeTypes } {
   const values: Attributes = {};
   const types: AttributeTypes = {};
-  for (const kv of list) {
-    const [value, type] = toValue(kv.value ?? undefined, 0);
+  for (const [n, kv] of list.entries()) {
+    const [value, type] = toValue(kv.value ?? undefined, 0, `${where}.attributes[${n}].value`);
     values[kv.key] = value;
     types[kv.key] = type;
   }
   return { values, types };
 }
 
-function toValue(any: PbAnyValue | undefined, depth: number): [AttributeValue, AttributeType] {
-  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`);
+function toValue(any: PbAnyValue | undefined, depth: number, where: string): [AttributeValue, AttributeType] {
+  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`${where}: attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`);
   switch (any?.value) {
     case 'stringValue':
       return [any.stringValue ?? '', 'string'];
@@ -179,12 +179,12 @@ function toValue(any: PbAnyValue | undefined, depth: number): [AttributeValue, A
     case 'bytesValue':
       return [Uint8Array.from(any.bytesValue ?? []), 'bytes'];
     case 'arrayValue': {
-      const items = (any.arrayValue?.values ?? []).map((v) => toValue(v, depth + 1));
+      const items = (any.arrayValue?.values ?? []).map((v) => toValue(v, depth + 1, where));
       return [items.map(([v]) => v), arrayType(items.map(([, t]) => t))];
     }
     case 'kvlistValue': {
       const out: { [key: string]: AttributeValue } = {};
-      for (const kv of any.kvlistValue?.values ?? []) out[kv.key] = toValue(kv.value ?? undefined, depth + 1)[0];
+      for (const kv of any.kvlistValue?.values ?? []) out[kv.key] = toValue(kv.value ?? undefined, depth + 1, where)[0];
       return [out, 'kvlist'];
     }
     default:
@@ -231,19 +231,27 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function eachObject(list: unknown, visit: (item: Json, index: number) => void): void {
-  if (!Array.isArray(list)) return; // verify() reports a non-array
+/** Visits each element of a JSON array that must hold messages; a non-object element is an error. */
+function eachObject(list: unknown, where: string, visit: (item: Json, index: number) => void): void {
+  if (!Array.isArray(list)) return; // verify() reports a present non-array
   list.forEach((item, index) => {
-    if (isObject(item)) visit(item, index);
+    if (!isObject(item)) throw new DecodeError(`${where}[${index}]: expected an object, got ${jsonType(item)}`);
+    visit(item, index);
   });
 }
 
+function jsonType(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
 function prepareJsonRequest(request: Json): void {
-  eachObject(request.resourceSpans, (rs, i) => {
-    if (isObject(rs.resource)) prepareAttributes(rs.resource.attributes, `resourceSpans[${i}].resource`);
-    eachObject(rs.scopeSpans, (ss, j) => {
-      if (isObject(ss.scope)) prepareAttributes(ss.scope.attributes, `resourceSpans[${i}].scopeSpans[${j}].scope`);
-      eachObject(ss.spans, (span, k) => prepareSpan(span, `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`));
+  eachObject(request.resourceSpans, 'resourceSpans', (rs, i) => {
+    const rsWhere = `resourceSpans[${i}]`;
+    if (isObject(rs.resource)) prepareAttributes(rs.resource.attributes, `${rsWhere}.resource`);
+    eachObject(rs.scopeSpans, `${rsWhere}.scopeSpans`, (ss, j) => {
+      const ssWhere = `${rsWhere}.scopeSpans[${j}]`;
+      if (isObject(ss.scope)) prepareAttributes(ss.scope.attributes, `${ssWhere}.scope`);
+      eachObject(ss.spans, `${ssWhere}.spans`, (span, k) => prepareSpan(span, `${ssWhere}.spans[${k}]`));
     });
   });
 }
@@ -257,11 +265,11 @@ function prepareSpan(span: Json, where: string): void {
   jsonEnum(span, 'kind', types.SpanKind.values, where);
   if (isObject(span.status)) jsonEnum(span.status, 'code', types.StatusCode.values, `${where}.status`);
   prepareAttributes(span.attributes, where);
-  eachObject(span.events, (event, n) => {
+  eachObject(span.events, `${where}.events`, (event, n) => {
     jsonUint64(event, 'timeUnixNano', `${where}.events[${n}]`);
     prepareAttributes(event.attributes, `${where}.events[${n}]`);
   });
-  eachObject(span.links, (link, n) => {
+  eachObject(span.links, `${where}.links`, (link, n) => {
     jsonId(link, 'traceId', 16, `${where}.links[${n}]`);
     jsonId(link, 'spanId', 8, `${where}.links[${n}]`);
     prepareAttributes(link.attributes, `${where}.links[${n}]`);
@@ -269,18 +277,24 @@ function prepareSpan(span: Json, where: string): void {
 }
 
 function prepareAttributes(list: unknown, where: string): void {
-  eachObject(list, (kv, n) => {
-    if (isObject(kv.value)) prepareValue(kv.value, `${where}.attributes[${n}]`, 0);
+  eachObject(list, `${where}.attributes`, (kv, n) => {
+    if (isObject(kv.value)) prepareValue(kv.value, `${where}.attributes[${n}].value`, 0);
   });
 }
 
 function prepareValue(value: Json, where: string, depth: number): void {
-  if (depth > MAX_VALUE_DEPTH) throw new DecodeError(`${where}: attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  if (depth > MAX_VALUE_DEPTH) {
+    throw new DecodeError(`${where.slice(0, where.indexOf('.value') + 6)}: attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  }
   if (typeof value.intValue === 'string') value.intValue = parseInteger(value.intValue, false, `${where}.intValue`);
-  if (isObject(value.arrayValue)) eachObject(value.arrayValue.values, (v) => prepareValue(v, where, depth + 1));
+  if (isObject(value.arrayValue)) {
+    eachObject(value.arrayValue.values, `${where}.arrayValue.values`, (v, n) =>
+      prepareValue(v, `${where}.arrayValue.values[${n}]`, depth + 1),
+    );
+  }
   if (isObject(value.kvlistValue)) {
-    eachObject(value.kvlistValue.values, (kv) => {
-      if (isObject(kv.value)) prepareValue(kv.value, where, depth + 1);
+    eachObject(value.kvlistValue.values, `${where}.kvlistValue.values`, (kv, n) => {
+      if (isObject(kv.value)) prepareValue(kv.value, `${where}.kvlistValue.values[${n}].value`, depth + 1);
     });
   }
 }
