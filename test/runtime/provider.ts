@@ -1,0 +1,54 @@
+/**
+ * An in-process provider for runtime unit tests: spans go to an
+ * InMemorySpanExporter; `stop()` removes every global it set, so other test
+ * files in the same mocha process start clean.
+ */
+import { context, propagation, trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { resetApiTracer } from '../../runtime/api';
+import { resetTracerCache } from '../../runtime/helper';
+import { setTracingEnabled } from '../../runtime/state';
+
+export interface TestProvider {
+  readonly exporter: InMemorySpanExporter;
+  readonly provider: NodeTracerProvider;
+  spans(): ReadableSpan[];
+  stop(): Promise<void>;
+}
+
+export function startTestProvider(sampler?: Sampler): TestProvider {
+  trace.disable();
+  context.disable();
+  propagation.disable();
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'unit' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    ...(sampler !== undefined ? { sampler } : {}),
+  });
+  provider.register();
+  resetApiTracer();
+  resetTracerCache();
+  setTracingEnabled(true);
+  return {
+    exporter,
+    provider,
+    spans: () => exporter.getFinishedSpans(),
+    stop: async () => {
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      resetApiTracer();
+      resetTracerCache();
+      setTracingEnabled(true);
+    },
+  };
+}
