@@ -115,9 +115,19 @@ const TYPE_WORDS: Record<string, string> = {
 
 function typeWords(type: unknown): string {
   const types = Array.isArray(type) ? type.map(String) : [String(type)];
-  const words = types.map((t) => TYPE_WORDS[t] ?? t);
+  const words = types.length === 1 ? types.map((t) => TYPE_WORDS[t] ?? t) : types.flatMap((t) => (t === 'boolean' ? ['true', 'false'] : [TYPE_WORDS[t] ?? t]));
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
+
+/** Type names people reach for out of habit, and the manifest's word for them. */
+const TYPE_ALIASES: Record<string, string> = {
+  integer: 'int',
+  long: 'int',
+  number: 'double',
+  float: 'double',
+  bool: 'boolean',
+  str: 'string',
+};
 
 function valueWords(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
@@ -181,10 +191,12 @@ function schemaDiagnostic(loaded: LoadedManifest, error: ErrorObject): Diagnosti
       return { ...at(path, path.length > 0), message: `missing required field "${missing}"${where}` };
     }
     case 'type':
+      if (path.length === 0 && (error.data === null || error.data === undefined))
+        return { line: 1, col: 1, message: 'the manifest is empty; it needs at least "version" and "service"' };
       return { ...at(path), message: `${describeField(path)} must be ${typeWords(params.type)}, got ${valueWords(error.data)}` };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
-      const guess = typeof error.data === 'string' ? closest(error.data, allowed) : undefined;
+      const guess = typeof error.data === 'string' ? (TYPE_ALIASES[error.data] ?? closest(error.data, allowed)) : undefined;
       const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : '';
       return {
         ...at(path),
@@ -227,21 +239,22 @@ class NameTable {
   ) {
     for (const [name, owner] of reserved) this.seen.set(name, owner);
   }
-  claim(name: string, owner: string, path: Path, what: (first: string) => string): void {
+  /** Claims `name` for `owner`; false (and reported) when it was taken. */
+  claim(name: string, owner: string, path: Path, what: (first: string) => string): boolean {
     const first = this.seen.get(name);
-    if (first === undefined) this.seen.set(name, owner);
-    else this.report(path, what(first));
+    if (first === undefined) {
+      this.seen.set(name, owner);
+      return true;
+    }
+    this.report(path, what(first));
+    return false;
   }
 }
 
 function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
   const out: Diagnostic[] = [];
   const data = loaded.data;
-  if (!isRecord(data)) {
-    if (data === null || data === undefined) out.push({ line: 1, col: 1, message: 'the manifest is empty; it needs at least "version" and "service"' });
-    else if (!isRecord(data)) out.push({ line: 1, col: 1, message: `the manifest must be a mapping, got ${valueWords(data)}` });
-    return out;
-  }
+  if (!isRecord(data)) return out; // the schema reports it
   const report = (path: Path, message: string, key = true): void => {
     out.push({ ...positionOf(loaded, path, { key }), message });
   };
@@ -337,9 +350,10 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
   for (const [spanName, span] of Object.entries(spans)) {
     const spanPath = ['spans', spanName];
     const tsName = camelCase(spanName);
-    helpers.claim(tsName, spanName, spanPath, (first) => `span "${spanName}" and span "${first}" both become the helper spans.${tsName}; rename one`);
+    // One collision, one message: types are only checked for a helper name that is free.
+    const helperFree = helpers.claim(tsName, spanName, spanPath, (first) => `span "${spanName}" and span "${first}" both become the helper spans.${tsName}; rename one`);
     const types = spanTypeNames(spanName);
-    for (const typeName of [types.attributes, types.handle]) {
+    for (const typeName of helperFree ? [types.attributes, types.handle] : []) {
       typeNames.claim(typeName, `span "${spanName}"`, spanPath, (first) => `span "${spanName}" generates the TypeScript name ${typeName}, already used by ${first}; rename it`);
     }
     if (!isRecord(span)) continue;
@@ -350,9 +364,10 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
       const method = camelCase(eventName);
       if (HANDLE_MEMBERS.has(method)) {
         report(eventPath, `event "${eventName}" of span "${spanName}" would become the method ${method}, which span handles already have; rename the event`);
-      } else {
-        methods.claim(method, eventName, eventPath, (first) => `event "${eventName}" and event "${first}" of span "${spanName}" both become the method ${method}(); rename one`);
+        continue;
       }
+      if (!methods.claim(method, eventName, eventPath, (first) => `event "${eventName}" and event "${first}" of span "${spanName}" both become the method ${method}(); rename one`))
+        continue;
       const eventType = eventTypeName(spanName, eventName);
       typeNames.claim(eventType, `event "${eventName}" of span "${spanName}"`, eventPath, (first) => `event "${eventName}" of span "${spanName}" generates the TypeScript name ${eventType}, already used by ${first}; rename it`);
       if (isRecord(event)) checkAttributeSet(eventPath, event.attributes);
