@@ -123,14 +123,14 @@ function renderAttributeTable(attributes: readonly AttributeModel[]): string {
   const rows = [...attributes].sort(byName).map((attribute) => {
     const notes: string[] = [];
     if (attribute.description !== undefined) notes.push(oneLine(attribute.description));
-    if (attribute.ref !== undefined) notes.push(`shared attribute ${code(attribute.ref)}`);
-    if (attribute.renamedFrom !== undefined) notes.push(`renamed from ${code(attribute.renamedFrom)}`);
+    if (attribute.ref !== undefined) notes.push(`(shared attribute ${code(attribute.ref)})`);
+    if (attribute.renamedFrom !== undefined) notes.push(`(renamed from ${code(attribute.renamedFrom)})`);
     return [
       code(attribute.name),
       code(attribute.key),
       typeOf(attribute),
       attribute.required ? 'yes' : 'no',
-      notes.join('; '),
+      notes.join(' '),
     ];
   });
   return table(['Attribute', 'Key', 'Type', 'Required', 'Description'], rows);
