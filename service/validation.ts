@@ -20,7 +20,8 @@ function invalid(code: string, message: string, field: string | null): ApiError 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  const type = typeof value;
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
 }
 
 /** Checks the body of `POST /api/v1/nba/predictions`; throws a 400 `ApiError` naming the field. */

@@ -40,6 +40,7 @@ export function sqliteTarget(): DatabaseTarget {
 
 export function postgresTarget(url: string): DatabaseTarget {
   const schema = `spanwright_service_${process.pid}`;
+  let reached = false;
   const dropSchema = async (): Promise<void> => {
     const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
     try {
@@ -51,9 +52,19 @@ export function postgresTarget(url: string): DatabaseTarget {
   return {
     name: 'PostgreSQL',
     env: { DATABASE_URL: url, DATABASE_SCHEMA: schema },
-    setUp: dropSchema,
+    async setUp() {
+      try {
+        await dropSchema();
+      } catch (error) {
+        // The URL may hold a password: name the variable, not its value.
+        throw new Error(`TEST_DATABASE_URL is set but PostgreSQL cannot be used: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      reached = true;
+    },
     connect: () => knexFactory(knexConfig({ url, schema })),
-    tearDown: dropSchema,
+    async tearDown() {
+      if (reached) await dropSchema();
+    },
   };
 }
 
