@@ -9,13 +9,13 @@ const scope = 'sports-bet-ai-api';
 
 /** Attributes of span `apply_injury_adjustment`. */
 export interface ApplyInjuryAdjustmentAttributes {
-  /** Factor the season average was multiplied by. (app.adjustment_factor, tracing.yaml:125) */
+  /** Factor the season average was multiplied by. (app.adjustment_factor, tracing.yaml:124) */
   readonly adjustmentFactor?: number;
-  /** The player's injury report status. (app.injury_status, tracing.yaml:124) */
+  /** The player's injury report status. (app.injury_status, tracing.yaml:123) */
   readonly injuryStatus: 'healthy' | 'questionable' | 'doubtful' | 'out';
-  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:122) */
+  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:121) */
   readonly playerId: string;
-  /** Three-letter code of the player's team, e.g. BOS. (app.team, tracing.yaml:123) */
+  /** Three-letter code of the player's team, e.g. BOS. (app.team, tracing.yaml:122) */
   readonly team?: string;
 }
 
@@ -33,11 +33,11 @@ const applyInjuryAdjustmentDefinition: SpanDefinition<ApplyInjuryAdjustmentSpan>
 
 /** Attributes of span `calculate_confidence`. */
 export interface CalculateConfidenceAttributes {
-  /** Games the player played this season. (app.games_played, tracing.yaml:135) */
+  /** Games the player played this season. (app.games_played, tracing.yaml:134) */
   readonly gamesPlayed?: number;
-  /** Confidence of the model in one prediction, 0 to 1. (app.model_confidence, tracing.yaml:138) */
+  /** Confidence of the model in one prediction, 0 to 1. (app.model_confidence, tracing.yaml:137) */
   readonly modelConfidence?: number;
-  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:134) */
+  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:133) */
   readonly playerId: string;
 }
 
@@ -60,19 +60,19 @@ export interface CalculatePredictionAttributes {
   /** Number of players in the request. (app.player_count, tracing.yaml:96) */
   readonly playerCount: number;
   /** The statistic being predicted. (app.prediction_type, tracing.yaml:100) */
-  readonly predictionType: 'points' | 'rebounds' | 'assists';
+  readonly predictionType?: 'points' | 'rebounds' | 'assists';
   /** The league the prediction is for. (app.sport, tracing.yaml:101) */
   readonly sport?: 'nba' | 'nfl' | 'mlb';
 }
 
 /** Attributes of event `prediction_generated` of span `calculate_prediction`. */
 export interface CalculatePredictionPredictionGeneratedEventAttributes {
-  /** Confidence of the prediction, 0 to 1. (app.confidence, tracing.yaml:112) */
+  /** Confidence of the prediction, 0 to 1. (app.confidence, tracing.yaml:111) */
   readonly confidence: number;
   /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:107) */
-  readonly playerId: string;
+  readonly playerId?: string;
   /** The predicted value of the statistic. (app.predicted_value, tracing.yaml:108) */
-  readonly predictedValue: number;
+  readonly predictedValue?: number;
 }
 
 const calculatePredictionPredictionGeneratedEvent: EventDefinition = { name: 'prediction_generated', keys: { confidence: 'app.confidence', playerId: 'app.player_id', predictedValue: 'app.predicted_value' } };
@@ -142,11 +142,11 @@ const loadPlayerStatsDefinition: SpanDefinition<LoadPlayerStatsSpan> = {
 
 /** One typed helper per span declared in tracing.yaml: `spans.<name>(attributes, fn)`. */
 export const spans = {
-  /** Scales a player's season average by their injury status. (span apply_injury_adjustment, internal, tracing.yaml:117) */
+  /** Scales a player's season average by their injury status. (span apply_injury_adjustment, internal, tracing.yaml:116) */
   applyInjuryAdjustment<R>(attributes: ApplyInjuryAdjustmentAttributes, fn: (span: ApplyInjuryAdjustmentSpan) => R): R {
     return runSpan(applyInjuryAdjustmentDefinition, attributes, fn);
   },
-  /** Works out how far the model trusts one player's prediction. (span calculate_confidence, internal, tracing.yaml:129) */
+  /** Works out how far the model trusts one player's prediction. (span calculate_confidence, internal, tracing.yaml:128) */
   calculateConfidence<R>(attributes: CalculateConfidenceAttributes, fn: (span: CalculateConfidenceSpan) => R): R {
     return runSpan(calculateConfidenceDefinition, attributes, fn);
   },
