@@ -148,6 +148,12 @@ function planFile(
   // With the old generated helpers still in place (migrate before gen), the type checker
   // finds the attribute objects the syntax alone cannot: literals passed through
   // variables or functions typed with the generated interfaces, and reads of their fields.
+  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) continue;
+    const rename = byHandleType.get(callee.getExpression().getType().getSymbol()?.getName() ?? '');
+    if (rename !== undefined) renameHandleCall(call, callee.getName(), callee.getNameNode(), rename, add);
+  }
   if (attributeTypes.size > 0) {
     for (const object of file.getDescendantsOfKind(SyntaxKind.ObjectLiteralExpression)) {
       const renames = renamesForType(object.getContextualType(), attributeTypes);
@@ -169,6 +175,7 @@ function planFile(
       Node.isImportSpecifier(parent) ||
       Node.isExportSpecifier(parent) ||
       Node.isQualifiedName(parent) ||
+      Node.isImportTypeNode(parent) ||
       Node.isExpressionWithTypeArguments(parent);
     if (inTypePosition) add(identifier, renamed, `${identifier.getText()} → ${renamed}`);
   }

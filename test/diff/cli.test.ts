@@ -182,6 +182,10 @@ describe('spanwright diff', () => {
 });
 
 const EDITS = [
+  '  src/kept.ts:1:15  CalculatePredictionSpan → ComputePredictionSpan',
+  '  src/kept.ts:4:39  CalculatePredictionSpan → ComputePredictionSpan',
+  '  src/kept.ts:6:30  confidence → certainty',
+  '  src/kept.ts:7:24  playerCount → players',
   '  src/predict.ts:1:22  CalculatePredictionSpan → ComputePredictionSpan',
   '  src/predict.ts:1:52  CalculatePredictionPredictionGeneratedEventAttributes → ComputePredictionPredictionGeneratedEventAttributes',
   '  src/predict.ts:4:16  spans.calculatePrediction → spans.computePrediction',
@@ -214,6 +218,16 @@ export function unrelated(other: { calculatePrediction(attributes: { playerCount
 }
 `;
 
+const KEPT_MIGRATED = `import type { ComputePredictionSpan } from './spans';
+
+// A handle kept in a variable: found through its type while the old helpers are in place.
+export function later(kept: { handle: ComputePredictionSpan }): void {
+  const span = kept.handle;
+  span.predictionGenerated({ certainty: 1 });
+  span.setAttributes({ players: 2 });
+}
+`;
+
 describe('spanwright migrate', () => {
   it('lists the edits without writing (dry run), from the renamed_from hints of the manifest', async () => {
     const dir = project();
@@ -221,7 +235,7 @@ describe('spanwright migrate', () => {
     expect(await run(runMigrateCommand, [], dir)).to.deep.equal({
       code: 0,
       stdout: [
-        'spanwright migrate: 3 renames; would make 10 edits in 1 file:',
+        'spanwright migrate: 3 renames; would make 14 edits in 2 files:',
         ...EDITS,
         'dry run: nothing written; pass --write to apply',
         '',
@@ -237,8 +251,9 @@ describe('spanwright migrate', () => {
     const stats = readFileSync(join(dir, 'src', 'stats.ts'), 'utf8');
     const result = await run(runMigrateCommand, ['--from', 'tracing.old.yaml', '--write'], dir);
     expect(result.code).to.equal(0);
-    expect(result.stdout).to.equal(['spanwright migrate: 3 renames; made 10 edits in 1 file:', ...EDITS, ''].join('\n'));
+    expect(result.stdout).to.equal(['spanwright migrate: 3 renames; made 14 edits in 2 files:', ...EDITS, ''].join('\n'));
     expect(readFileSync(join(dir, 'src', 'predict.ts'), 'utf8')).to.equal(MIGRATED);
+    expect(readFileSync(join(dir, 'src', 'kept.ts'), 'utf8')).to.equal(KEPT_MIGRATED);
     expect(readFileSync(join(dir, 'src', 'spans.ts'), 'utf8')).to.equal(generated);
     expect(readFileSync(join(dir, 'src', 'stats.ts'), 'utf8')).to.equal(stats);
     // A second run finds nothing left to rewrite.
@@ -257,7 +272,7 @@ describe('spanwright migrate', () => {
     const result = await run(runMigrateCommand, ['--from', 'git:HEAD', 'src/stats.ts'], dir);
     expect(result).to.deep.equal({ code: 0, stdout: 'spanwright migrate: 3 renames; no call sites to rewrite\n', stderr: '' });
     const all = await run(runMigrateCommand, ['--from', 'git:HEAD'], dir);
-    expect(all.stdout.split('\n').slice(0, -2)).to.deep.equal(['spanwright migrate: 3 renames; would make 10 edits in 1 file:', ...EDITS]);
+    expect(all.stdout.split('\n').slice(0, -2)).to.deep.equal(['spanwright migrate: 3 renames; would make 14 edits in 2 files:', ...EDITS]);
   });
 
   it('has nothing to do without renames', async () => {
