@@ -7,8 +7,9 @@
  *   killed by the signal would report.
  * - The service has its own listener (a Koa service closing its server): the
  *   service owns the exit. The runtime flushes at once what has ended so far
- *   and shuts down when the event loop drains (`beforeExit`); a service that
- *   calls `process.exit()` itself awaits `shutdown()` first.
+ *   and shuts down when the event loop drains (`beforeExit`), then lets the
+ *   process end with its own exit code; a service that calls `process.exit()`
+ *   itself awaits `shutdown()` first.
  * - A second signal during shutdown exits at once.
  */
 import { constants } from 'node:os';
@@ -46,8 +47,10 @@ export function installSignalHandlers(options: SignalHandlingOptions): () => voi
   let shuttingDown = false;
   const handlers = new Map<ShutdownSignal, () => void>();
 
+  // The event loop drained: the process was about to end. Flush, then end it, so the
+  // exporter's keep-alive socket does not hold the process open for seconds more.
   const onBeforeExit = (): void => {
-    void options.shutdown();
+    void options.shutdown().finally(() => options.exit(Number(process.exitCode ?? 0)));
   };
   process.once('beforeExit', onBeforeExit);
 

@@ -11,6 +11,7 @@ import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@op
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import type { ManifestModel } from './model';
 import { resolveConfig, type ResolvedConfig } from './config';
 import { setTracingEnabled } from './state';
@@ -122,6 +123,9 @@ export function startTracing(manifest: ManifestModel, options: StartOptions = {}
 
   const stderr = options.stderr ?? writeStderr;
   const { config, warnings } = resolveConfig(manifest, options.env ?? process.env);
+  // Node runs `--require` preloads again in its ESM loader thread (and in worker threads):
+  // only the main thread installs the SDK, the hook and the signal handlers.
+  if (!isMainThread) return disabledHandle(config);
   if (config.logLevel !== 'none') for (const line of warnings) stderr(line);
 
   if (!config.enabled) {

@@ -1,0 +1,97 @@
+/** Runs a fixture in a child process with the test bootstrap loaded first, and watches its output. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { ManifestModel } from '../../runtime/model';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BOOTSTRAP = path.join(__dirname, 'fixtures', 'bootstrap.ts');
+
+export interface Child {
+  readonly process: ChildProcess;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  /** Resolves with the first stdout line matching, or rejects after `timeoutMs`. */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or 128 + signal number if killed by one). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startChild(fixture: string, manifest: ManifestModel, env: NodeJS.ProcessEnv): Child {
+  const child = spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', '--require', BOOTSTRAP, path.join(__dirname, 'fixtures', fixture)],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SPANWRIGHT_TEST_MANIFEST: JSON.stringify(manifest),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
+  const collect = (sink: string[], onLine?: (line: string) => void) => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      partial += chunk.toString('utf8');
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        sink.push(line);
+        onLine?.(line);
+      }
+    };
+  };
+  child.stdout!.on(
+    'data',
+    collect(stdout, (line) => {
+      for (const w of [...waiters]) {
+        const m = line.match(w.pattern);
+        if (m !== null) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(m);
+        }
+      }
+    }),
+  );
+  child.stderr!.on('data', collect(stderr));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    process: child,
+    stdout,
+    stderr,
+    exited,
+    waitForLine(pattern, timeoutMs = 15_000) {
+      const seen = stdout.map((l) => l.match(pattern)).find((m) => m !== null);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no stdout line matching ${pattern} within ${timeoutMs} ms; stderr:\n${stderr.join('\n')}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          pattern,
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        });
+        void exited.then(() => {
+          clearTimeout(timer);
+          reject(new Error(`child exited before printing ${pattern}; stderr:\n${stderr.join('\n')}`));
+        });
+      });
+    },
+  };
+}
+
+export async function get(port: number, urlPath: string, init?: RequestInit): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}${urlPath}`, init);
+  return { status: res.status, body: await res.text() };
+}

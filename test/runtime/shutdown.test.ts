@@ -1,0 +1,185 @@
+/**
+ * The runtime in a real child process exporting OTLP to the test collector
+ * (test/collector): flush on SIGTERM / SIGINT, the exit code, cooperation
+ * with a service that handles SIGTERM itself, dropped-span accounting, and
+ * tracing turned off.
+ */
+import { expect } from 'chai';
+import { startCollector, type Collector } from '../collector';
+import { get, startChild, type Child } from './child';
+import { ALL_INSTRUMENTATION, makeManifest } from './manifest-fixture';
+
+const manifest = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, koa: false, knex: false, pino: false } });
+
+/** Nothing leaves before shutdown: the batch delay is a minute. */
+function otlpEnv(collector: Collector, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.httpEndpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_CONSOLE: 'false',
+    OTEL_BSP_SCHEDULE_DELAY: '60000',
+    ...extra,
+  };
+}
+
+async function listening(child: Child): Promise<number> {
+  const m = await child.waitForLine(/^listening (\d+)$/);
+  return Number(m[1]);
+}
+
+describe('runtime in a child process: shutdown and export', function () {
+  this.timeout(60_000);
+  let collector: Collector;
+  let child: Child | undefined;
+
+  before(async () => {
+    collector = await startCollector();
+  });
+  after(async () => {
+    await collector.close();
+  });
+  beforeEach(() => {
+    collector.clear();
+    collector.resetFaults();
+  });
+  afterEach(() => {
+    if (child !== undefined && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    child = undefined;
+  });
+
+  it('SIGTERM flushes every span of the finished requests, then exits 143', async () => {
+    child = startChild('span-app.ts', manifest, otlpEnv(collector));
+    const port = await listening(child);
+    for (let i = 0; i < 3; i++) expect((await get(port, '/work')).body).to.equal('done');
+    expect(collector.spans()).to.have.length(0);
+    child.process.kill('SIGTERM');
+    const exit = await child.exited;
+    expect(exit).to.deep.equal({ code: 143, signal: null });
+    const spans = collector.spans();
+    // Per request: the HTTP server span, `work`, `inner`.
+    expect(spans).to.have.length(9);
+    const byTrace = new Map<string, string[]>();
+    for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s.name].sort());
+    expect([...byTrace.values()]).to.deep.equal([
+      ['GET', 'inner', 'work'],
+      ['GET', 'inner', 'work'],
+      ['GET', 'inner', 'work'],
+    ]);
+    expect(spans[0]!.resource.attributes).to.include({
+      'service.name': 'predictions-api',
+      'service.version': '1.2.3',
+      'deployment.environment.name': 'development',
+    });
+    expect(child.stderr).to.deep.equal([]);
+  });
+
+  it('SIGINT exits 130 after the flush', async () => {
+    child = startChild('span-app.ts', manifest, otlpEnv(collector));
+    const port = await listening(child);
+    await get(port, '/work');
+    child.process.kill('SIGINT');
+    expect(await child.exited).to.deep.equal({ code: 130, signal: null });
+    expect(collector.spans()).to.have.length(3);
+  });
+
+  it('a service with its own SIGTERM handler keeps control; the request in flight finishes and its spans arrive', async () => {
+    child = startChild('span-app.ts', manifest, otlpEnv(collector, { APP_SIGTERM: 'close', SLOW_MS: '400' }));
+    const port = await listening(child);
+    await get(port, '/work');
+    const slow = get(port, '/slow');
+    // Let the slow request reach the service before the signal.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.process.kill('SIGTERM');
+    await child.waitForLine(/^closing$/);
+    expect((await slow).body).to.equal('slow done');
+    expect(await child.exited).to.deep.equal({ code: 0, signal: null });
+    const names = collector.spans().map((s) => s.name).sort();
+    expect(names).to.deep.equal(['GET', 'GET', 'inner', 'slow', 'work']);
+  });
+
+  it('passes the headers: HONEYCOMB_API_KEY as x-honeycomb-team, OTEL_EXPORTER_OTLP_HEADERS', async () => {
+    child = startChild(
+      'span-app.ts',
+      manifest,
+      otlpEnv(collector, { HONEYCOMB_API_KEY: 'hc-test-key', OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=bets' }),
+    );
+    const port = await listening(child);
+    await get(port, '/work');
+    child.process.kill('SIGTERM');
+    await child.exited;
+    const [request] = collector.requests();
+    expect(request!.headers).to.include({ 'x-honeycomb-team': 'hc-test-key', 'x-tenant': 'bets' });
+    expect(child.stderr.join('\n')).to.not.include('hc-test-key');
+  });
+
+  for (const protocol of ['grpc', 'http/protobuf'] as const) {
+    it(`exports over ${protocol}`, async () => {
+      const endpoint = protocol === 'grpc' ? collector.grpcEndpoint : collector.httpEndpoint;
+      child = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: protocol }));
+      const port = await listening(child);
+      await get(port, '/work');
+      child.process.kill('SIGTERM');
+      await child.exited;
+      expect(collector.spans().map((s) => [s.name, s.protocol])).to.have.deep.members([
+        ['GET', protocol],
+        ['work', protocol],
+        ['inner', protocol],
+      ]);
+    });
+  }
+
+  it('counts spans dropped by a full queue and reports them in one line at shutdown', async () => {
+    child = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_BSP_MAX_QUEUE_SIZE: '4', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4' }));
+    const port = await listening(child);
+    // 3 requests × 3 spans = 9 ended; the batch (4) is sent at once when full, so the queue never overflows…
+    collector.delay(60_000);
+    for (let i = 0; i < 5; i++) await get(port, '/work');
+    const stats = JSON.parse((await get(port, '/stats')).body);
+    expect(stats.queueFull).to.be.greaterThan(0);
+    expect(stats.dropped).to.equal(stats.queueFull);
+    collector.resetFaults();
+    child.process.kill('SIGTERM');
+    await child.exited;
+    const lines = child.stderr.filter((l) => l.startsWith('spanwright: dropped'));
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(/^spanwright: dropped \d+ spans before shutdown \(queue full: \d+(, [a-z ]+: \d+)*\) exporting to http:\/\/127\.0\.0\.1:\d+\/v1\/traces/);
+  });
+
+  it('counts spans a refusing collector dropped, one line, and never prints the key', async () => {
+    collector.refuse(true);
+    child = startChild(
+      'span-app.ts',
+      manifest,
+      otlpEnv(collector, { OTEL_EXPORTER_OTLP_TIMEOUT: '1000', HONEYCOMB_API_KEY: 'hc-secret-key', SPANWRIGHT_SHUTDOWN_TIMEOUT_MS: '3000' }),
+    );
+    const port = await listening(child);
+    for (let i = 0; i < 2; i++) expect((await get(port, '/work')).status).to.equal(200);
+    child.process.kill('SIGTERM');
+    expect((await child.exited).code).to.equal(143);
+    const lines = child.stderr.filter((l) => l.startsWith('spanwright: dropped'));
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(/^spanwright: dropped 6 spans before shutdown \((export failed|export timed out|not sent within the shutdown bound): 6\)/);
+    expect(child.stderr.join('\n')).to.not.include('hc-secret-key');
+    expect(collector.spans()).to.have.length(0);
+  });
+
+  it('OTEL_TRACES_ENABLED=false: no SDK, no spans, the service works the same', async () => {
+    child = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_TRACES_ENABLED: 'false' }));
+    const port = await listening(child);
+    expect((await get(port, '/work')).body).to.equal('done');
+    expect(JSON.parse((await get(port, '/stats')).body)).to.include({ exported: 0, dropped: 0 });
+    child.process.kill('SIGTERM');
+    const exit = await child.exited;
+    expect(exit).to.deep.equal({ code: null, signal: 'SIGTERM' });
+    expect(collector.requests()).to.have.length(0);
+    expect(child.stderr).to.deep.equal([]);
+  });
+
+  it('OTEL_SDK_DISABLED=true, OTEL_LOG_LEVEL=info: says so in one line', async () => {
+    child = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_SDK_DISABLED: 'true', OTEL_LOG_LEVEL: 'info' }));
+    await listening(child);
+    child.process.kill('SIGTERM');
+    await child.exited;
+    expect(child.stderr).to.deep.equal(['spanwright: tracing disabled by OTEL_SDK_DISABLED; no SDK installed, helpers run without spans']);
+  });
+});
