@@ -21,6 +21,7 @@ import { TreeConsoleExporter } from './console-tree';
 import { createOtlpExporter } from './otlp';
 import { BoundedQueueProcessor, CountingExporter, DropReporter, ExportCounters, type ExportStats } from './export-stats';
 import { createInstrumentations, modulesLoadedEarly } from './instrumentations';
+import { DbSystemFixupProcessor } from './db-system-fixup';
 import { configHints, describeConfig } from './describe';
 import { atLeast, installDiagnostics, writeStderr } from './diagnostics';
 import { installSignalHandlers, withTimeout, type ShutdownSignal } from './shutdown';
@@ -142,6 +143,7 @@ export function startTracing(manifest: ManifestModel, options: StartOptions = {}
 
   const counters = new ExportCounters();
   const processors: SpanProcessor[] = [];
+  if (config.instrumentation.knex) processors.push(new DbSystemFixupProcessor());
   const stdout = options.stdout ?? writeStdout;
   if (config.console.enabled) {
     const exporter = config.console.format === 'tree' ? new TreeConsoleExporter(stdout) : new JsonConsoleExporter(stdout);
