@@ -70,6 +70,26 @@ describe('service parts, in process', () => {
     });
   });
 
+  describe('stats upstream faults', () => {
+    const fetchStats = async (app: ReturnType<typeof createStatsApp>, id: string) => {
+      const server = await startInProcess(app);
+      try {
+        return await request(server.url, 'GET', `/api/espn/players/${id}`);
+      } finally {
+        await server.close();
+      }
+    };
+
+    it('answers the stats with no fault and with slow, 503 with error, 404 for a non-numeric id', async () => {
+      expect((await fetchStats(createStatsApp(), '2544')).body).to.deep.equal(statsFor('2544'));
+      expect((await fetchStats(createStatsApp({ fault: 'slow', slowMs: 10 }), '2544')).body).to.deep.equal(statsFor('2544'));
+      const failed = await fetchStats(createStatsApp({ fault: 'error' }), '2544');
+      expect([failed.status, failed.body.error.code]).to.deep.equal([503, 'upstream_unavailable']);
+      const unknown = await fetchStats(createStatsApp(), 'abc');
+      expect([unknown.status, unknown.body.error.code]).to.deep.equal([404, 'not_found']);
+    });
+  });
+
   describe('StatsCache', () => {
     it('keeps an entry for its ttl, then forgets it', () => {
       let now = 1000;
