@@ -21,6 +21,21 @@ export interface CollectorOptions {
   maxBodyBytes?: number;
 }
 
+export interface CollectorStats {
+  /** Export requests that arrived, whatever became of them. */
+  requests: number;
+  accepted: number;
+  refused: number;
+  dropped: number;
+  invalid: number;
+  /** Spans kept, counting a span delivered twice (after an exporter retry) twice. */
+  spans: number;
+  /** Spans kept, by trace id + span id. */
+  distinctSpans: number;
+  duplicateSpans: number;
+  traces: number;
+}
+
 /** Faults the collector applies to every export request that arrives while they are set. */
 export interface Faults {
   /** Answer gRPC UNAVAILABLE / HTTP 503 and keep nothing. */
@@ -81,6 +96,7 @@ export class Collector extends EventEmitter {
 
   constructor(options: CollectorOptions = {}) {
     super();
+    this.setMaxListeners(0); // every pending waitFor() listens
     this.host = options.host ?? '127.0.0.1';
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
     this.ports = { grpc: options.grpcPort ?? 0, http: options.httpPort ?? 0 };
@@ -234,6 +250,21 @@ export class Collector extends EventEmitter {
   /** Every export request that arrived, whatever became of it, in arrival order. */
   requests(): ReceivedRequest[] {
     return [...this.requestLog];
+  }
+
+  /** Counts for reports: requests by outcome, spans, distinct spans and traces, duplicates. */
+  stats(): CollectorStats {
+    const outcomes: Record<RequestOutcome, number> = { accepted: 0, refused: 0, dropped: 0, invalid: 0 };
+    for (const request of this.requestLog) outcomes[request.outcome]++;
+    const spanIds = new Set(this.received.map((s) => `${s.traceId}/${s.spanId}`));
+    return {
+      requests: this.requestLog.length,
+      ...outcomes,
+      spans: this.received.length,
+      distinctSpans: spanIds.size,
+      duplicateSpans: this.received.length - spanIds.size,
+      traces: new Set(this.received.map((s) => s.traceId)).size,
+    };
   }
 
   /** Forgets every span and request (faults stay as they are). */

@@ -77,6 +77,17 @@ describe('collector trace printing', () => {
     ].join('\n'));
   });
 
+  it('the printer with settleMs 0 prints each export as it comes', () => {
+    const out: string[] = [];
+    const printer = new TracePrinter((text) => out.push(text), 0);
+    printer.add(PREDICTION.slice(0, 2));
+    printer.add(PREDICTION.slice(2));
+    expect(out.map((text) => text.split('\n')[0])).to.deep.equal([
+      `trace ${TRACE}  2 spans  12.4 ms`,
+      `trace ${TRACE} (continued)  2 spans  5.0 ms`,
+    ]);
+  });
+
   it('formats durations in µs, ms and s', () => {
     expect([999n, 1_500n, 999_499n, 1_000_000n, 12_345_678n, 2_500_000_000n].map(formatDuration)).to.deep.equal([
       '1 µs', '2 µs', '999 µs', '1.0 ms', '12.3 ms', '2.50 s',
@@ -85,8 +96,10 @@ describe('collector trace printing', () => {
 
   it('the printer prints each trace once it settles, and later spans as a continuation', () => {
     const out: string[] = [];
-    const printer = new TracePrinter((text) => out.push(text), 0);
-    printer.add(PREDICTION.slice(0, 3));
+    const printer = new TracePrinter((text) => out.push(text), 60_000);
+    printer.add(PREDICTION.slice(0, 1));
+    printer.add(PREDICTION.slice(1, 3));
+    expect(out).to.deep.equal([]);
     printer.flush();
     printer.add(PREDICTION.slice(3));
     printer.flush();

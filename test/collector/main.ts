@@ -86,9 +86,12 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   printer.flush();
-  const spans = collector.spans().length;
+  const stats = collector.stats();
   await collector.close();
-  console.log(`collector: stopped after ${spans} span(s) in ${collector.requests().length} export(s)`);
+  console.log(
+    `collector: stopped; ${stats.spans} span(s) in ${stats.traces} trace(s) from ${stats.requests} export(s)` +
+      ` (${stats.refused} refused, ${stats.dropped} dropped, ${stats.invalid} invalid, ${stats.duplicateSpans} duplicate span(s))`,
+  );
   return 0;
 }
 

@@ -28,7 +28,8 @@ export class TracePrinter {
     for (const traceId of new Set(spans.map((s) => s.traceId))) {
       const entry = this.pending.get(traceId)!;
       if (entry.timer) clearTimeout(entry.timer);
-      if (this.settleMs > 0) entry.timer = setTimeout(() => this.print(traceId), this.settleMs);
+      if (this.settleMs === 0) this.print(traceId);
+      else entry.timer = setTimeout(() => this.print(traceId), this.settleMs);
     }
   }
 

@@ -259,6 +259,17 @@ describe('collector over the wire', () => {
     });
   });
 
+  it('stats() counts requests by outcome, spans, traces and duplicates', async () => {
+    await request(collector.tracesUrl, { headers: JSON_TYPE, body: jsonRequest('same') });
+    await request(collector.tracesUrl, { headers: JSON_TYPE, body: jsonRequest('same') });
+    await request(collector.tracesUrl, { headers: JSON_TYPE, body: '{' });
+    collector.refuse(true, { times: 1 });
+    await request(collector.tracesUrl, { headers: PROTO_TYPE, body: protobufRequest() });
+    expect(collector.stats()).to.deep.equal({
+      requests: 4, accepted: 2, refused: 1, dropped: 0, invalid: 1, spans: 2, distinctSpans: 1, duplicateSpans: 1, traces: 1,
+    });
+  });
+
   it('waitForSpans rejects with what it has when the spans do not come', async () => {
     await request(collector.tracesUrl, { headers: JSON_TYPE, body: jsonRequest('only one') });
     const error = await collector.waitForSpans(2, 20).then(() => undefined, (err: Error) => err.message);
