@@ -31,13 +31,22 @@ function formatDuration(span: ReadableSpan): string {
   return `${(micros / 1000).toFixed(2)} ms`;
 }
 
+/** Event attributes left out of a tree line: a stack trace would break the drawing. */
+const HIDDEN_EVENT_ATTRIBUTES = new Set(['exception.stacktrace']);
+/** Longest value shown in a tree line. */
+const MAX_VALUE_LENGTH = 80;
+
+/** One line, at most MAX_VALUE_LENGTH characters. */
 function formatValue(value: AttributeValue | undefined): string {
-  if (Array.isArray(value)) return `[${value.map((v) => String(v)).join(',')}]`;
-  return String(value);
+  const text = Array.isArray(value) ? `[${value.map((v) => String(v)).join(',')}]` : String(value);
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > MAX_VALUE_LENGTH ? `${flat.slice(0, MAX_VALUE_LENGTH - 1)}…` : flat;
 }
 
 function formatAttributes(attributes: Attributes | undefined): string {
-  const keys = Object.keys(attributes ?? {}).sort();
+  const keys = Object.keys(attributes ?? {})
+    .filter((k) => !HIDDEN_EVENT_ATTRIBUTES.has(k))
+    .sort();
   if (keys.length === 0 || attributes === undefined) return '';
   return ` {${keys.map((k) => `${k}=${formatValue(attributes[k])}`).join(', ')}}`;
 }
@@ -49,7 +58,7 @@ function spanLine(span: ReadableSpan): string {
     if (value !== undefined) line += `  ${key}=${formatValue(value)}`;
   }
   if (span.status.code === SpanStatusCode.ERROR) {
-    line += `  ERROR${span.status.message ? ` ${span.status.message}` : ''}`;
+    line += `  ERROR${span.status.message ? ` ${formatValue(span.status.message)}` : ''}`;
   }
   return line;
 }

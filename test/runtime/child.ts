@@ -16,10 +16,18 @@ export interface Child {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startChild(fixture: string, manifest: ManifestModel, env: NodeJS.ProcessEnv): Child {
+/** `preload`: modules required before the bootstrap (to test the early-load warning). */
+export function startChild(fixture: string, manifest: ManifestModel, env: NodeJS.ProcessEnv, preload: readonly string[] = []): Child {
   const child = spawn(
     process.execPath,
-    ['--require', 'tsx/cjs', '--require', BOOTSTRAP, path.join(__dirname, 'fixtures', fixture)],
+    [
+      '--require',
+      'tsx/cjs',
+      ...preload.flatMap((id) => ['--require', id]),
+      '--require',
+      BOOTSTRAP,
+      path.join(__dirname, 'fixtures', fixture),
+    ],
     {
       cwd: ROOT,
       env: {

@@ -162,6 +162,32 @@ describe('console export', () => {
       expect(lines).to.deep.equal([EXPECTED_TREE]);
     });
 
+    it('keeps every span on one line: no stack traces, long values cut', () => {
+      const long = 'x'.repeat(100);
+      const lines = renderTrace([
+        fake({
+          name: 'GET',
+          id: 'a000000000000009',
+          kind: SpanKind.CLIENT,
+          start: 0,
+          end: 2,
+          error: 'connect ECONNREFUSED\n  at somewhere',
+          events: [
+            {
+              name: 'exception',
+              at: 1,
+              attributes: { 'exception.type': 'ECONNREFUSED', 'exception.message': long, 'exception.stacktrace': 'Error\n    at a\n    at b' },
+            },
+          ],
+        }),
+      ]);
+      expect(lines).to.deep.equal([
+        `trace ${TRACE} predictions-api`,
+        'GET  client  2.00 ms  ERROR connect ECONNREFUSED at somewhere',
+        `└── event exception {exception.message=${'x'.repeat(79)}…, exception.type=ECONNREFUSED}`,
+      ]);
+    });
+
     it('orders children by start time, whatever order they ended in', () => {
       const shuffled = [predictionTrace[5], predictionTrace[0], predictionTrace[4], predictionTrace[3], predictionTrace[1], predictionTrace[2], predictionTrace[6]];
       expect(renderTrace(shuffled.map((s) => fake(s!))).join('\n')).to.equal(EXPECTED_TREE);

@@ -175,6 +175,18 @@ describe('runtime in a child process: shutdown and export', function () {
     expect(child.stderr).to.deep.equal([]);
   });
 
+  it('warns when koa or knex was loaded before the bootstrap', async () => {
+    const withKoa = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, pino: false } });
+    child = startChild('span-app.ts', withKoa, otlpEnv(collector), ['koa', 'knex']);
+    await listening(child);
+    child.process.kill('SIGTERM');
+    await child.exited;
+    expect(child.stderr).to.deep.equal([
+      'spanwright: knex was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first (node --require ./dist/generated/bootstrap.js …)',
+      'spanwright: koa was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first (node --require ./dist/generated/bootstrap.js …)',
+    ]);
+  });
+
   it('OTEL_SDK_DISABLED=true, OTEL_LOG_LEVEL=info: says so in one line', async () => {
     child = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_SDK_DISABLED: 'true', OTEL_LOG_LEVEL: 'info' }));
     await listening(child);
