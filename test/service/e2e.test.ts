@@ -386,10 +386,17 @@ function suite(target: DatabaseTarget): void {
       'app.model_confidence': prediction!.confidence,
     });
 
-    for (const name of ['select … players', 'insert … predictions']) {
+    for (const [name, operation, table] of [
+      ['select … players', 'select', 'players'],
+      ['insert … predictions', 'insert', 'predictions'],
+    ] as const) {
       const query = allNodes(roots).find((node) => spanName(node.span) === name)!.span;
-      expect(query.attributes['db.system.name'], name).to.equal(target.name === 'SQLite' ? 'better-sqlite3' : 'postgresql');
-      expect(query.attributes['db.query.text'], name).to.be.a('string');
+      expect(query.attributes, name).to.include({
+        'db.system.name': target.name === 'SQLite' ? 'sqlite' : 'postgresql',
+        'db.operation.name': operation,
+        'db.collection.name': table,
+      });
+      expect(query.attributes['db.query.text'], name).to.match(new RegExp(`^${operation} `, 'i'));
     }
     // Every span of the trace is finished OK and belongs to it.
     for (const node of allNodes(roots)) expect(node.span.context.trace_id).to.equal(traceId);
