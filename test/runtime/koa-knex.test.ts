@@ -144,3 +144,23 @@ describe('runtime instrumentation: Koa + Knex + fetch in a child process', funct
     expect(line.match(/"trace_id"/g)).to.have.length(1);
   });
 });
+
+describe('runtime instrumentation: an ES-module Koa service (loader hook)', function () {
+  this.timeout(30_000);
+
+  it('names the server span METHOD /route for a Koa app loaded with import', async () => {
+    const manifest = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, knex: false, fetch: false, pino: false } });
+    const child = startChild('esm-app.mjs', manifest, { OTEL_EXPORTER_CONSOLE: 'true', OTEL_EXPORTER_CONSOLE_FORMAT: 'json' });
+    try {
+      const port = Number((await child.waitForLine(/^listening (\d+)$/))[1]);
+      expect((await get(port, '/players/7')).body).to.equal('{"id":"7"}');
+      const line = await child.waitForLine(/^\{.*"kind":"SERVER"/);
+      const span = JSON.parse(line.input!) as { name: string; attributes: Record<string, unknown> };
+      expect(span.name).to.equal('GET /players/:id');
+      expect(span.attributes['http.route']).to.equal('/players/:id');
+    } finally {
+      child.process.kill('SIGTERM');
+      await child.exited;
+    }
+  });
+});
