@@ -17,6 +17,7 @@ import {
   type HttpResult,
   type ServiceProcess,
 } from './harness';
+import { startCollector, type Collector, type ReceivedSpan } from '../collector';
 import type { SpanRecord } from './span-log';
 import { buildTree, findNode, renderTree, allNodes, type SpanNode } from './span-tree';
 
@@ -221,6 +222,23 @@ function spanName(span: SpanRecord): string {
 
 const label = (span: SpanRecord): string => `${spanName(span)} [${span.kind.toLowerCase()}] ${span.service ?? '?'}`;
 
+/** A span as the collector received it, in the console JSON shape the tree helpers read. */
+function fromReceived(span: ReceivedSpan): SpanRecord {
+  const iso = (nanos: bigint): string => new Date(Number(nanos / 1_000_000n)).toISOString();
+  return {
+    name: span.name,
+    context: { trace_id: span.traceId, span_id: span.spanId },
+    parent: span.parentSpanId ?? null,
+    kind: span.kind,
+    start_time: iso(span.startTimeUnixNano),
+    end_time: iso(span.endTimeUnixNano),
+    status: span.status,
+    attributes: span.attributes,
+    events: span.events.map((event) => ({ name: event.name, attributes: event.attributes })),
+    service: span.serviceName,
+  };
+}
+
 /** The whole trace of one request, from both processes, as a tree. */
 async function traceTree(
   processes: readonly ServiceProcess[],
@@ -246,6 +264,7 @@ function suite(target: DatabaseTarget): void {
   let failing: { url: string; close(): Promise<void> };
   let hanging: { url: string; close(): Promise<void> };
   let db: Knex;
+  let collector: Collector;
 
   const rowCounts = async (): Promise<{ players: number; predictions: number }> => ({
     players: await countRows(db, 'players'),
@@ -256,9 +275,16 @@ function suite(target: DatabaseTarget): void {
     this.timeout(60_000);
     assertBuilt();
     await target.setUp();
-    upstream = await startProcess('stats upstream', 'stats-upstream', { OTEL_SERVICE_NAME: 'stats-upstream' }, 'STATS_PORT');
+    // The main pair also exports over OTLP (http/protobuf) to the test collector.
+    collector = await startCollector();
+    const otlp = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.httpEndpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    };
+    upstream = await startProcess('stats upstream', 'stats-upstream', { ...otlp, OTEL_SERVICE_NAME: 'stats-upstream' }, 'STATS_PORT');
     // The first API migrates and seeds; the others find the database ready.
-    api = await startProcess('API', 'main', { ...target.env, STATS_API_URL: upstream.url }, 'PORT');
+    api = await startProcess('API', 'main', { ...otlp, ...target.env, STATS_API_URL: upstream.url }, 'PORT');
     failing = await startInProcess(createStatsApp({ fault: 'error' }));
     hanging = await startInProcess(createStatsApp({ fault: 'timeout' }));
     [failingApi, slowApi] = await Promise.all([
@@ -271,7 +297,7 @@ function suite(target: DatabaseTarget): void {
   after(async function () {
     this.timeout(30_000);
     await Promise.all([api, failingApi, slowApi, upstream].map((p) => stopProcess(p)));
-    await Promise.all([failing?.close(), hanging?.close()]);
+    await Promise.all([failing?.close(), hanging?.close(), collector?.close()]);
     await db?.destroy();
     await target.tearDown();
   });
@@ -400,6 +426,41 @@ function suite(target: DatabaseTarget): void {
     }
     // Every span of the trace is finished OK and belongs to it.
     for (const node of allNodes(roots)) expect(node.span.context.trace_id).to.equal(traceId);
+  });
+
+  it('exports the same trace over OTLP: same tree, attributes typed as declared', async () => {
+    const response = await post(api, json({ playerIds: ['1630162'], predictionType: 'rebounds' }));
+    expect(response.status, response.text).to.equal(200);
+    const traceId = response.body.traceId as string;
+    const received = await collector.waitFor(
+      () => {
+        const spans = collector.spans().filter((s) => s.traceId === traceId);
+        return spans.length === 9 ? spans : undefined;
+      },
+      5000,
+      () => `trace ${traceId}: ${collector.spans().filter((s) => s.traceId === traceId).map((s) => s.name).join(', ')}`,
+    );
+    const fromConsole = await traceTree([api, upstream], traceId, (spans) => spans.length === 9);
+    const fromOtlp = buildTree(received.map(fromReceived), byStart);
+    expect(renderTree(fromOtlp, label)).to.deep.equal(renderTree(fromConsole, label));
+    expect(renderTree(fromOtlp, label)).to.have.length(11);
+
+    const typesOf = (name: string): Record<string, string> => received.find((s) => s.name === name)!.attributeTypes;
+    expect(typesOf('calculate_prediction')).to.deep.equal({
+      'app.player_count': 'int',
+      'app.prediction_type': 'string',
+      'app.sport': 'string',
+      'app.model_version': 'string',
+    });
+    expect(typesOf('calculate_confidence')).to.deep.equal({
+      'app.player_id': 'string',
+      'app.games_played': 'int',
+      'app.model_confidence': 'double',
+    });
+    const event = received.find((s) => s.name === 'calculate_prediction')!.events[0]!;
+    expect(event.attributeTypes).to.include({ 'app.player_id': 'string', 'app.confidence': 'double' });
+    const services = new Set(received.map((s) => s.serviceName));
+    expect([...services].sort()).to.deep.equal(['sports-bet-ai-api', 'stats-upstream']);
   });
 
   it('serves the same player from the cache: cache_hit, no upstream call', async () => {
