@@ -1,7 +1,6 @@
 /** generated/manifest.ts: the resolved ManifestModel as a literal, for the runtime. */
-import { StructureKind } from 'ts-morph';
 import type { ManifestModel } from '../../runtime/model';
-import { header, printFile, propertyKey, str, type EmitContext } from './ts';
+import { header, normalize, propertyKey, str, type EmitContext } from './ts';
 
 const INLINE_WIDTH = 100;
 
@@ -36,16 +35,19 @@ export function literal(value: unknown, indent = ''): string {
   return `{\n${fields.map(([k, v]) => `${inner}${propertyKey(k)}: ${literal(v, inner)},`).join('\n')}\n${indent}}`;
 }
 
+/**
+ * Plain data, so the file is written as text in one pass (no AST needed):
+ * it is the largest generated file, and parsing it back would only cost time.
+ */
 export function emitManifest(model: ManifestModel, ctx: EmitContext): string {
-  return printFile([
-    header(ctx),
-    {
-      kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: ctx.runtimeImport,
-      isTypeOnly: true,
-      namedImports: ['ManifestModel'],
-    },
-    `/** ${ctx.source}, resolved: defaults applied, refs inlined, OpenTelemetry keys and TypeScript names worked out. */\n` +
+  return normalize(
+    [
+      header(ctx),
+      '',
+      `import type { ManifestModel } from ${str(ctx.runtimeImport)};`,
+      '',
+      `/** ${ctx.source}, resolved: defaults applied, refs inlined, OpenTelemetry keys and TypeScript names worked out. */`,
       `export const manifest: ManifestModel = ${literal(model)};`,
-  ]);
+    ].join('\n'),
+  );
 }
