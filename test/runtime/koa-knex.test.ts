@@ -72,14 +72,20 @@ describe('runtime instrumentation: Koa + Knex + fetch in a child process', funct
     });
     expect(new Set(spans.map((s) => s.traceId)).size).to.equal(1);
 
+    // Every span is a direct child of the server span (no Koa middleware spans in between).
+    // Compared as a set: span clocks are not precise enough to order siblings reliably.
     const children = byParent(spans, server);
-    expect(children.map((s) => [s.kind, s.scope.name])).to.deep.equal([
+    expect(children.map((s) => [s.kind, s.scope.name])).to.have.deep.members([
       ['CLIENT', '@opentelemetry/instrumentation-knex'],
       ['CLIENT', '@opentelemetry/instrumentation-undici'],
       ['INTERNAL', 'spanwright'],
       ['CLIENT', '@opentelemetry/instrumentation-knex'],
     ]);
-    const [select, fetchSpan, calculate, insert] = children as [ReceivedSpan, ReceivedSpan, ReceivedSpan, ReceivedSpan];
+    const knexOp = (op: string) => children.find((s) => s.attributes['db.operation.name'] === op)!;
+    const select = knexOp('first');
+    const insert = knexOp('insert');
+    const fetchSpan = children.find((s) => s.scope.name === '@opentelemetry/instrumentation-undici')!;
+    const calculate = children.find((s) => s.scope.name === 'spanwright')!;
 
     expect(select.attributes).to.include({ 'db.system.name': 'sqlite', 'db.operation.name': 'first', 'db.collection.name': 'players' });
     const selectText = select.attributes['db.query.text'] as string;
