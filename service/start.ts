@@ -42,12 +42,20 @@ async function main(): Promise<void> {
       OTEL_SERVICE_NAME: process.env.STATS_SERVICE_NAME || STATS_SERVICE_NAME,
     });
     children.push(upstream);
-    upstream.once('exit', (code) => void stopAll('SIGTERM', stopping ? 0 : (code ?? 1)));
-    await waitForHealthy(config.statsApiUrl, upstream).catch((error: Error) => fail(error.message));
+    upstream.once('exit', (code) => void stopAll('SIGTERM', stopping ? 0 : code || 1));
+    const healthy = await waitForHealthy(config.statsApiUrl, upstream).then(
+      () => true,
+      (error: Error) => {
+        process.stderr.write(`npm start: the stats upstream did not come up: ${error.message}\n`);
+        return false;
+      },
+    );
+    if (!healthy) return stopAll('SIGTERM', 1);
   }
   const api = spawnEntry('main', env);
   children.push(api);
-  api.once('exit', (code) => void stopAll('SIGTERM', stopping ? 0 : (code ?? 1)));
+  // A child that ends on its own takes the other down; npm start then fails.
+  api.once('exit', (code) => void stopAll('SIGTERM', stopping ? 0 : code || 1));
 }
 
 void main();
