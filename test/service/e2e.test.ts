@@ -281,6 +281,8 @@ function suite(target: DatabaseTarget): void {
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.httpEndpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_BSP_SCHEDULE_DELAY: '50',
+      // Every span checked against tracing.yaml; a violation is one stderr line.
+      SPANWRIGHT_STRICT: '1',
     };
     upstream = await startProcess('stats upstream', 'stats-upstream', { ...otlp, OTEL_SERVICE_NAME: 'stats-upstream' }, 'STATS_PORT');
     // The first API migrates and seeds; the others find the database ready.
@@ -616,6 +618,12 @@ function suite(target: DatabaseTarget): void {
 
   // Mocha runs a suite's own tests before its nested suites: this one stays in a suite of its own, last.
   describe('shutdown', () => {
+    it('conformed to tracing.yaml all along: no conformance warning from either process', () => {
+      for (const proc of [api, upstream]) {
+        expect(proc.stderr.join('').split('\n').filter((line) => line.includes('conformance')), proc.name).to.deep.equal([]);
+      }
+    });
+
     it('stops cleanly on SIGTERM', async () => {
       expect(await stopProcess(slowApi)).to.equal(0);
     });
