@@ -334,7 +334,7 @@ export class Collector extends EventEmitter {
       if (call.cancelled) return;
       callback(error, value);
     };
-    void this.handleExport({
+    this.handleExport({
       protocol: 'grpc',
       headers: metadataToHeaders(call.metadata),
       gzip: false,
@@ -350,6 +350,8 @@ export class Collector extends EventEmitter {
         if (socket) socket.destroy();
         else answer({ code: grpc.status.UNAVAILABLE, details: 'connection dropped' });
       },
+    }).catch(() => {
+      // Only answering can fail here, when the call is already gone: nothing left to tell anyone.
     });
   };
 

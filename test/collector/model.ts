@@ -108,7 +108,7 @@ export interface ReceivedRequest {
   id: number;
   protocol: Protocol;
   headers: Record<string, string>;
-  /** The body came gzip-compressed (HTTP Content-Encoding or gRPC message compression). */
+  /** The HTTP body came with `Content-Encoding: gzip`. Always false over gRPC: grpc-js decompresses out of sight. */
   gzip: boolean;
   outcome: RequestOutcome;
   /** Spans kept from this request (0 unless accepted). */
