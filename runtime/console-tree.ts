@@ -1,7 +1,7 @@
 /**
- * Console export, `tree` format: the spans of a trace are held until its
- * local root span (no parent, or a parent from another process) ends, then
- * the whole trace is drawn as an indented tree with durations:
+ * Console export, `tree` format: the spans under a local root span (no
+ * parent, or a parent from another process) are held until that root ends,
+ * then drawn as an indented tree with durations:
  *
  *   trace 4bf92f35… sports-bet-ai-api
  *   POST /api/v1/nba/predictions  server  12.50 ms
@@ -14,16 +14,16 @@
  * `(continued)` fragment; what is still held at shutdown is printed
  * then.
  */
-import { SpanKind, SpanStatusCode, type Attributes, type AttributeValue } from '@opentelemetry/api';
-import { ExportResultCode, hrTimeToMicroseconds, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type AttributeValue, type Context } from '@opentelemetry/api';
+import { hrTimeToMicroseconds } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { writeStdout, type WriteLine } from './console-json';
 
 /** Attributes worth a glance in a tree line. */
 const SHOWN_ATTRIBUTES = ['peer.service'] as const;
-/** Traces held at most; beyond it the oldest is printed as it stands. */
+/** Trees held at most; beyond it the oldest is printed as it stands. */
 const MAX_PENDING_TRACES = 1000;
-/** Traces remembered as printed, so late spans are labelled `(continued)`. */
+/** Roots remembered as printed, so late spans are labelled `(continued)`. */
 const MAX_DONE_TRACES = 1000;
 
 function formatDuration(span: ReadableSpan): string {
@@ -115,61 +115,74 @@ export function renderTrace(spans: readonly ReadableSpan[], continued = false): 
   return lines;
 }
 
-function isLocalRoot(span: ReadableSpan): boolean {
-  const parent = span.parentSpanContext;
-  return parent === undefined || parent.isRemote === true;
-}
-
-export class TreeConsoleExporter implements SpanExporter {
+/**
+ * A span processor, not an exporter: it must know, when a span starts, which
+ * local root (a span with no parent, or a parent in another process) it
+ * belongs to, so that two requests of one trace served by this process (two
+ * calls to an upstream) are drawn as two trees, each when its own root ends.
+ */
+export class TreeConsoleProcessor implements SpanProcessor {
+  /** Span id → the id of its local root, for spans started and not yet printed. */
+  private readonly rootOf = new Map<string, string>();
+  /** Local root id → its ended spans, waiting for the root. */
   private readonly pending = new Map<string, ReadableSpan[]>();
+  /** Roots already printed, so late spans are labelled `(continued)`. */
   private readonly done = new Set<string>();
 
   constructor(private readonly write: WriteLine = writeStdout) {}
 
-  export(spans: ReadableSpan[], callback: (result: ExportResult) => void): void {
-    for (const span of spans) this.accept(span);
-    callback({ code: ExportResultCode.SUCCESS });
+  onStart(span: Span, _parentContext: Context): void {
+    const id = span.spanContext().spanId;
+    const parent = span.parentSpanContext;
+    const parentRoot = parent !== undefined && parent.isRemote !== true ? this.rootOf.get(parent.spanId) : undefined;
+    this.rootOf.set(id, parentRoot ?? id);
   }
 
-  private accept(span: ReadableSpan): void {
-    const traceId = span.spanContext().traceId;
-    if (this.done.has(traceId)) {
-      this.print(traceId, [span], true);
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) {
+      this.rootOf.delete(span.spanContext().spanId);
       return;
     }
-    const held = this.pending.get(traceId) ?? [];
+    const id = span.spanContext().spanId;
+    const root = this.rootOf.get(id) ?? id;
+    if (this.done.has(root)) {
+      this.rootOf.delete(id);
+      this.print([span], true);
+      return;
+    }
+    const held = this.pending.get(root) ?? [];
     held.push(span);
-    this.pending.set(traceId, held);
-    if (isLocalRoot(span)) {
-      this.pending.delete(traceId);
-      this.print(traceId, held, false);
-      this.remember(traceId);
+    this.pending.set(root, held);
+    if (root === id) {
+      this.flushGroup(root);
     } else if (this.pending.size > MAX_PENDING_TRACES) {
-      const oldest = this.pending.keys().next().value as string;
-      this.print(oldest, this.pending.get(oldest) ?? [], false);
-      this.pending.delete(oldest);
-      this.remember(oldest);
+      this.flushGroup(this.pending.keys().next().value as string);
     }
   }
 
-  private remember(traceId: string): void {
-    this.done.add(traceId);
-    if (this.done.size > MAX_DONE_TRACES) this.done.delete(this.done.values().next().value as string);
+  private flushGroup(root: string): void {
+    const spans = this.pending.get(root) ?? [];
+    this.pending.delete(root);
+    // Members are forgotten; the root stays resolvable for its late children through `done`.
+    for (const s of spans) if (s.spanContext().spanId !== root) this.rootOf.delete(s.spanContext().spanId);
+    this.done.add(root);
+    if (this.done.size > MAX_DONE_TRACES) {
+      const oldest = this.done.values().next().value as string;
+      this.done.delete(oldest);
+      this.rootOf.delete(oldest);
+    }
+    this.print(spans, false);
   }
 
-  private print(_traceId: string, spans: readonly ReadableSpan[], continued: boolean): void {
-    this.write(renderTrace(spans, continued).join('\n'));
+  private print(spans: readonly ReadableSpan[], continued: boolean): void {
+    if (spans.length > 0) this.write(renderTrace(spans, continued).join('\n'));
   }
 
-  /** A flush while requests run must not cut traces in half: held traces wait for their root. */
+  /** A flush while requests run must not cut traces in half: held spans wait for their root. */
   async forceFlush(): Promise<void> {}
 
-  /** Prints every trace still waiting for its root. */
+  /** Prints every group still waiting for its root. */
   async shutdown(): Promise<void> {
-    for (const [traceId, spans] of this.pending) {
-      this.print(traceId, spans, false);
-      this.remember(traceId);
-    }
-    this.pending.clear();
+    for (const root of [...this.pending.keys()]) this.flushGroup(root);
   }
 }

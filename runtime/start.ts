@@ -17,7 +17,7 @@ import { resolveConfig, type ResolvedConfig } from './config';
 import { setTracingEnabled } from './state';
 import { createSampler } from './sampler';
 import { JsonConsoleExporter, writeStdout, type WriteLine } from './console-json';
-import { TreeConsoleExporter } from './console-tree';
+import { TreeConsoleProcessor } from './console-tree';
 import { createOtlpExporter } from './otlp';
 import { BoundedQueueProcessor, CountingExporter, DropReporter, ExportCounters, type ExportStats } from './export-stats';
 import { createInstrumentations, modulesLoadedEarly } from './instrumentations';
@@ -146,8 +146,11 @@ export function startTracing(manifest: ManifestModel, options: StartOptions = {}
   if (config.instrumentation.knex) processors.push(new DbSystemFixupProcessor());
   const stdout = options.stdout ?? writeStdout;
   if (config.console.enabled) {
-    const exporter = config.console.format === 'tree' ? new TreeConsoleExporter(stdout) : new JsonConsoleExporter(stdout);
-    processors.push(new SimpleSpanProcessor(exporter));
+    processors.push(
+      config.console.format === 'tree'
+        ? new TreeConsoleProcessor(stdout)
+        : new SimpleSpanProcessor(new JsonConsoleExporter(stdout)),
+    );
   }
   let dropReporter: DropReporter | undefined;
   if (config.otlp !== undefined) {

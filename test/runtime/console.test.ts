@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type HrTime } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { JsonConsoleExporter, spanToJson } from '../../runtime/console-json';
-import { TreeConsoleExporter, renderTrace } from '../../runtime/console-tree';
+import { TreeConsoleProcessor, renderTrace } from '../../runtime/console-tree';
 import { span as runInSpan } from '../../runtime/api';
 import { startTestProvider } from './provider';
 
@@ -82,6 +83,13 @@ const predictionTrace: FakeSpan[] = [
   },
 ];
 
+/** Starts the spans in start order (as the SDK would), then ends them in the order given. */
+function run(processor: TreeConsoleProcessor, spans: readonly ReadableSpan[], end: readonly ReadableSpan[] = spans): void {
+  const byStart = [...spans].sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
+  for (const s of byStart) processor.onStart(s as unknown as Span, ROOT_CONTEXT);
+  for (const s of end) processor.onEnd(s);
+}
+
 const EXPECTED_TREE = [
   `trace ${TRACE} predictions-api`,
   'POST /api/v1/nba/predictions  server  15.12 ms',
@@ -154,11 +162,11 @@ describe('console export', () => {
   describe('tree', () => {
     it('draws the whole trace when the local root ends', () => {
       const lines: string[] = [];
-      const exporter = new TreeConsoleExporter((text) => lines.push(text));
+      const processor = new TreeConsoleProcessor((text) => lines.push(text));
       const spans = predictionTrace.map(fake);
-      for (const s of spans.slice(0, -1)) exporter.export([s], () => {});
+      run(processor, spans, spans.slice(0, -1));
       expect(lines).to.deep.equal([]);
-      exporter.export([spans.at(-1)!], () => {});
+      processor.onEnd(spans.at(-1)!);
       expect(lines).to.deep.equal([EXPECTED_TREE]);
     });
 
@@ -193,35 +201,47 @@ describe('console export', () => {
       expect(renderTrace(shuffled.map((s) => fake(s!))).join('\n')).to.equal(EXPECTED_TREE);
     });
 
-    it('treats a span with a remote parent as the local root (a downstream service)', () => {
+    it('draws each request a process serves in one trace as its own tree (a downstream service)', () => {
       const lines: string[] = [];
-      const exporter = new TreeConsoleExporter((text) => lines.push(text));
-      exporter.export([fake({ name: 'select stats', id: 'd000000000000002', parent: 'd000000000000001', kind: SpanKind.CLIENT, start: 1, end: 2 })], () => {});
-      exporter.export(
-        [fake({ name: 'GET /api/espn/players/:id', id: 'd000000000000001', parent: 'b000000000000002', remoteParent: true, kind: SpanKind.SERVER, start: 0, end: 3 })],
-        () => {},
-      );
-      expect(lines).to.deep.equal([
-        [`trace ${TRACE} predictions-api`, 'GET /api/espn/players/:id  server  3.00 ms', '└── select stats  client  1.00 ms'].join('\n'),
-      ]);
+      const processor = new TreeConsoleProcessor((text) => lines.push(text));
+      const first = fake({ name: 'GET /api/espn/players/:id', id: 'd000000000000001', parent: 'b000000000000002', remoteParent: true, kind: SpanKind.SERVER, start: 0, end: 3 });
+      const firstChild = fake({ name: 'select stats', id: 'd000000000000002', parent: 'd000000000000001', kind: SpanKind.CLIENT, start: 1, end: 2 });
+      const second = fake({ name: 'GET /api/espn/players/:id', id: 'd000000000000003', parent: 'b000000000000005', remoteParent: true, kind: SpanKind.SERVER, start: 4, end: 6 });
+      const secondChild = fake({ name: 'select stats', id: 'd000000000000004', parent: 'd000000000000003', kind: SpanKind.CLIENT, start: 4.5, end: 5 });
+      run(processor, [first, firstChild, second, secondChild], [firstChild, first, secondChild, second]);
+      const tree = (ms: string, childMs: string) =>
+        [`trace ${TRACE} predictions-api`, `GET /api/espn/players/:id  server  ${ms}`, `└── select stats  client  ${childMs}`].join('\n');
+      expect(lines).to.deep.equal([tree('3.00 ms', '1.00 ms'), tree('2.00 ms', '0.50 ms')]);
     });
 
     it('prints a span that ends after its root as a continued fragment, and what is held at shutdown', async () => {
       const lines: string[] = [];
-      const exporter = new TreeConsoleExporter((text) => lines.push(text));
-      exporter.export([fake({ name: 'root', id: 'e000000000000001', start: 0, end: 1 })], () => {});
-      exporter.export([fake({ name: 'late', id: 'e000000000000002', parent: 'e000000000000001', start: 0.5, end: 4 })], () => {});
+      const processor = new TreeConsoleProcessor((text) => lines.push(text));
+      const root = fake({ name: 'root', id: 'e000000000000001', start: 0, end: 1 });
+      const late = fake({ name: 'late', id: 'e000000000000002', parent: 'e000000000000001', start: 0.5, end: 4 });
+      run(processor, [root, late], [root, late]);
       expect(lines).to.deep.equal([
         [`trace ${TRACE} predictions-api`, 'root  internal  1.00 ms'].join('\n'),
         [`trace ${TRACE} predictions-api (continued)`, 'late  internal  3.50 ms'].join('\n'),
       ]);
 
-      const held = new TreeConsoleExporter((text) => lines.push(text));
-      held.export([fake({ name: 'orphan', id: 'f000000000000002', parent: 'f000000000000001', start: 0, end: 2 })], () => {});
+      const held = new TreeConsoleProcessor((text) => lines.push(text));
+      const parent = fake({ name: 'never ends', id: 'f000000000000001', start: 0, end: 9 });
+      const orphan = fake({ name: 'orphan', id: 'f000000000000002', parent: 'f000000000000001', start: 0, end: 2 });
+      run(held, [parent, orphan], [orphan]);
       await held.forceFlush();
       expect(lines).to.have.length(2);
       await held.shutdown();
       expect(lines[2]).to.equal([`trace ${TRACE} predictions-api`, 'orphan  internal  2.00 ms'].join('\n'));
+    });
+
+    it('ignores spans that were not sampled', () => {
+      const lines: string[] = [];
+      const processor = new TreeConsoleProcessor((text) => lines.push(text));
+      const span = fake({ name: 'dropped', id: 'a00000000000000a', start: 0, end: 1 });
+      const unsampled = { ...span, spanContext: () => ({ ...span.spanContext(), traceFlags: TraceFlags.NONE }) };
+      run(processor, [unsampled]);
+      expect(lines).to.deep.equal([]);
     });
   });
 });
