@@ -3,7 +3,6 @@
  * config and returns the app, so tests can run it in-process; `main.ts`
  * runs it as a server.
  */
-import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -11,11 +10,9 @@ import type { Knex } from 'knex';
 import type { ServiceConfig } from './config';
 import { ApiError, errorMiddleware } from './errors';
 import { createLogger, type Logger } from './logger';
-import { loadPlayerStats } from './player-stats';
-import { calculatePredictions } from './prediction';
-import { findPlayers, findPrediction, insertPredictions } from './repository';
+import { createPredictions, type PredictionsDependencies } from './predictions';
+import { findPrediction } from './repository';
 import { StatsCache } from './stats-cache';
-import { UpstreamError } from './stats-client';
 import { bodyParseError, MAX_BODY_BYTES, parsePredictionRequest } from './validation';
 
 export type AppConfig = Pick<ServiceConfig, 'statsApiUrl' | 'statsTimeoutMs' | 'statsCacheTtlMs' | 'modelVersion'>;
@@ -28,17 +25,11 @@ export interface AppDependencies {
   readonly cache?: StatsCache;
 }
 
-/** The id of the trace the current request runs in, or null when it is not traced. */
-function currentTraceId(): string | null {
-  const context = trace.getActiveSpan()?.spanContext();
-  return context !== undefined && isSpanContextValid(context) ? context.traceId : null;
-}
-
 export function createApp({ db, config, logger = createLogger('predictions-api'), cache }: AppDependencies): Koa {
-  const stats = {
-    cache: cache ?? new StatsCache(config.statsCacheTtlMs),
-    baseUrl: config.statsApiUrl,
-    timeoutMs: config.statsTimeoutMs,
+  const deps: PredictionsDependencies = {
+    db,
+    stats: { cache: cache ?? new StatsCache(config.statsCacheTtlMs), baseUrl: config.statsApiUrl, timeoutMs: config.statsTimeoutMs },
+    modelVersion: config.modelVersion,
   };
   const router = new Router();
 
@@ -60,28 +51,9 @@ export function createApp({ db, config, logger = createLogger('predictions-api')
     }),
     async (ctx) => {
       const request = parsePredictionRequest(ctx.request.body);
-      const players = await findPlayers(db, request.playerIds);
-      request.playerIds.forEach((id, index) => {
-        if (!players.has(id)) throw new ApiError(404, 'player_not_found', `no player with id "${id}"`, `playerIds[${index}]`);
-      });
-
-      let playerStats;
-      try {
-        playerStats = await loadPlayerStats(stats, request.playerIds);
-      } catch (error) {
-        if (error instanceof UpstreamError) throw new ApiError(502, 'upstream_error', error.message);
-        throw error;
-      }
-
-      const results = calculatePredictions(
-        request.playerIds.map((id, index) => ({ player: players.get(id)!, stats: playerStats[index]! })),
-        request.predictionType,
-        config.modelVersion,
-      );
-      const traceId = currentTraceId();
-      const stored = await insertPredictions(db, results, config.modelVersion, traceId);
-      logger.info({ count: stored.length, predictionType: request.predictionType }, 'predictions created');
-      ctx.body = { predictions: stored, traceId };
+      const response = await createPredictions(deps, request);
+      logger.info({ count: response.predictions.length, predictionType: request.predictionType }, 'predictions created');
+      ctx.body = response;
     },
   );
 
