@@ -10,8 +10,8 @@ export interface Child {
   readonly process: ChildProcess;
   readonly stdout: string[];
   readonly stderr: string[];
-  /** Resolves with the first stdout line matching, or rejects after `timeoutMs`. */
-  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the first stdout (or stderr) line matching, or rejects after `timeoutMs`. */
+  waitForLine(pattern: RegExp, timeoutMs?: number, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
   /** Resolves with the exit code (or 128 + signal number if killed by one). */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -41,7 +41,17 @@ export function startChild(fixture: string, manifest: ManifestModel, env: NodeJS
   );
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
+  const waiters: Array<{ pattern: RegExp; stream: 'stdout' | 'stderr'; resolve: (m: RegExpMatchArray) => void }> = [];
+  const notify = (stream: 'stdout' | 'stderr') => (line: string) => {
+    for (const w of [...waiters]) {
+      if (w.stream !== stream) continue;
+      const m = line.match(w.pattern);
+      if (m !== null) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  };
   const collect = (sink: string[], onLine?: (line: string) => void) => {
     let partial = '';
     return (chunk: Buffer) => {
@@ -54,19 +64,8 @@ export function startChild(fixture: string, manifest: ManifestModel, env: NodeJS
       }
     };
   };
-  child.stdout!.on(
-    'data',
-    collect(stdout, (line) => {
-      for (const w of [...waiters]) {
-        const m = line.match(w.pattern);
-        if (m !== null) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(m);
-        }
-      }
-    }),
-  );
-  child.stderr!.on('data', collect(stderr));
+  child.stdout!.on('data', collect(stdout, notify('stdout')));
+  child.stderr!.on('data', collect(stderr, notify('stderr')));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
@@ -75,16 +74,17 @@ export function startChild(fixture: string, manifest: ManifestModel, env: NodeJS
     stdout,
     stderr,
     exited,
-    waitForLine(pattern, timeoutMs = 15_000) {
-      const seen = stdout.map((l) => l.match(pattern)).find((m) => m !== null);
+    waitForLine(pattern, timeoutMs = 15_000, stream = 'stdout') {
+      const seen = (stream === 'stdout' ? stdout : stderr).map((l) => l.match(pattern)).find((m) => m !== null);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`no stdout line matching ${pattern} within ${timeoutMs} ms; stderr:\n${stderr.join('\n')}`)),
+          () => reject(new Error(`no ${stream} line matching ${pattern} within ${timeoutMs} ms; stderr:\n${stderr.join('\n')}`)),
           timeoutMs,
         );
         waiters.push({
           pattern,
+          stream,
           resolve: (m) => {
             clearTimeout(timer);
             resolve(m);

@@ -163,6 +163,34 @@ describe('runtime in a child process: shutdown and export', function () {
     expect(collector.spans()).to.have.length(0);
   });
 
+  it('while the collector refuses, reports drops once a period, not once a span', async () => {
+    collector.refuse(true);
+    child = startChild(
+      'span-app.ts',
+      manifest,
+      otlpEnv(collector, {
+        OTEL_BSP_SCHEDULE_DELAY: '10',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '300',
+        SPANWRIGHT_DROP_REPORT_INTERVAL_MS: '500',
+      }),
+    );
+    const port = await listening(child);
+    for (let i = 0; i < 4; i++) expect((await get(port, '/work')).body).to.equal('done');
+    const { input: line } = await child.waitForLine(/^spanwright: dropped \d+ spans? in the last 0\.5 s/, 15_000, 'stderr');
+    expect(line).to.match(/\(export failed: \d+\) exporting to http:\/\/127\.0\.0\.1:\d+\/v1\/traces; last error: /);
+    const stats = JSON.parse((await get(port, '/stats')).body);
+    expect(stats.exported).to.equal(0);
+    expect(stats.exportFailed).to.be.greaterThan(0);
+    child.process.kill('SIGTERM');
+    await child.exited;
+    // One line a period with drops: far fewer lines than spans.
+    const lines = child.stderr.filter((l) => l.startsWith('spanwright: dropped'));
+    const reported = lines.reduce((n, l) => n + Number(/dropped (\d+)/.exec(l)![1]), 0);
+    // 4 × (server span, work, inner) + the server span of GET /stats.
+    expect(reported).to.equal(13);
+    expect(lines.length).to.be.lessThan(13);
+  });
+
   it('OTEL_TRACES_ENABLED=false: no SDK, no spans, the service works the same', async () => {
     child = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_TRACES_ENABLED: 'false' }));
     const port = await listening(child);
