@@ -136,9 +136,49 @@ export const SEMCONV_NAMESPACES: readonly string[] = [
 /** Events the SDK or the helpers add to any span (`recordException`). */
 const ALWAYS_ALLOWED_EVENTS: ReadonlySet<string> = new Set(['exception']);
 
-/** The minimum a span must offer to be checked; every SDK `ReadableSpan` has it. */
-export type CheckableSpan = Pick<ReadableSpan, 'name' | 'kind' | 'attributes' | 'events'> &
-  Partial<Pick<ReadableSpan, 'spanContext' | 'parentSpanContext'>>;
+/**
+ * The minimum a span must offer to be checked: every SDK `ReadableSpan` has it,
+ * and {@link spanFromConsoleJson} makes one from a console JSON line.
+ */
+export interface CheckableSpan {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly attributes: Attributes;
+  readonly events: readonly { readonly name: string; readonly attributes?: Attributes }[];
+  /** Only read with `checkParents`. */
+  readonly spanContext?: () => { readonly spanId: string };
+  readonly parentSpanContext?: { readonly spanId: string };
+}
+
+/** One span as the console exporter prints it with `OTEL_EXPORTER_CONSOLE_FORMAT=json` (design.md). */
+export interface ConsoleJsonSpan {
+  readonly name: string;
+  /** `INTERNAL`, `SERVER`, `CLIENT`, `PRODUCER` or `CONSUMER`. */
+  readonly kind: string;
+  readonly context: { readonly span_id: string };
+  readonly parent: string | null;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly events: readonly { readonly name: string; readonly attributes?: Readonly<Record<string, unknown>> }[];
+}
+
+/**
+ * A span printed by another process (console JSON, one object a line) as a
+ * span the checker takes, so end-to-end suites can check child processes:
+ * `checkConformance(records.map(spanFromConsoleJson), manifest)`.
+ */
+export function spanFromConsoleJson(record: ConsoleJsonSpan): CheckableSpan {
+  const kind = KIND_BY_NAME[record.kind.toLowerCase() as SpanKindName];
+  const spanId = record.context.span_id;
+  return {
+    name: record.name,
+    // An unknown kind stays visible: it is reported as a wrong kind, not taken for INTERNAL.
+    kind: kind ?? (-1 as SpanKind),
+    attributes: record.attributes as Attributes,
+    events: record.events.map((event) => ({ name: event.name, attributes: (event.attributes ?? {}) as Attributes })),
+    spanContext: () => ({ spanId }),
+    ...(record.parent === null ? {} : { parentSpanContext: { spanId: record.parent } }),
+  };
+}
 
 const KIND_BY_NAME: Readonly<Record<SpanKindName, SpanKind>> = {
   internal: SpanKind.INTERNAL,
@@ -213,7 +253,7 @@ export function checkConformance(
     spanSeen.add(model.name);
 
     if (KIND_BY_NAME[model.kind] !== span.kind) {
-      const actual = KIND_NAMES[span.kind] ?? String(span.kind);
+      const actual = KIND_NAMES[span.kind] ?? `unknown (${String(span.kind)})`;
       collector.report('wrong-kind', model.name, `${model.name}: kind is ${actual}, declared ${model.kind}`);
     }
 

@@ -11,6 +11,7 @@ import {
   checkConformance,
   ConformanceError,
   ConformanceSpanProcessor,
+  spanFromConsoleJson,
 } from '../../runtime/conformance';
 import { predictionsModel } from './fixtures/predictions-model';
 
@@ -307,5 +308,40 @@ describe('ConformanceSpanProcessor', () => {
       if (saved === undefined) delete process.env.SPANWRIGHT_STRICT;
       else process.env.SPANWRIGHT_STRICT = saved;
     }
+  });
+});
+
+describe('spanFromConsoleJson', () => {
+  const record = (name: string, kind: string, attributes: Record<string, unknown>, extra: { parent?: string; id?: string } = {}) => ({
+    name,
+    kind,
+    context: { trace_id: 't', span_id: extra.id ?? name },
+    parent: extra.parent ?? null,
+    attributes,
+    events: [{ name: 'prediction_generated', attributes: { 'app.confidence': 1 } }],
+  });
+
+  it('checks spans printed by another process as console JSON', () => {
+    const spans = [
+      record('calculate_prediction', 'INTERNAL', { 'app.player_count': 2, 'app.sport': 'nhl' }, { parent: 'fetch_stats' }),
+      record('fetch_stats', 'SIDEWAYS', {}),
+    ].map(spanFromConsoleJson);
+    const result = checkConformance(spans, manifest, { checkParents: true });
+    expect(result.violations.map((v) => v.message)).to.deep.equal([
+      'calculate_prediction: attribute "app.sport" is "nhl", not one of nba, nfl, mlb',
+      'fetch_stats: kind is unknown (-1), declared client',
+      'fetch_stats: event "prediction_generated" is not declared',
+    ]);
+    expect(result.coverage.events[0]).to.deep.equal({ span: 'calculate_prediction', name: 'prediction_generated', seen: true, count: 1 });
+  });
+
+  it('keeps the parent link for checkParents', () => {
+    const spans = [
+      record('apply_injury_adjustment', 'INTERNAL', {}, { parent: 'f1' }),
+      record('fetch_stats', 'CLIENT', {}, { id: 'f1' }),
+    ].map((r) => spanFromConsoleJson({ ...r, events: [] }));
+    expect(checkConformance(spans, manifest, { checkParents: true }).violations.map((v) => v.message)).to.deep.equal([
+      'apply_injury_adjustment: ran inside "fetch_stats", declared parents: calculate_prediction',
+    ]);
   });
 });
