@@ -56,14 +56,19 @@ export function toAttributes(keys: KeyTable, values: object | undefined): Attrib
  * method per declared event; `setAttributes` takes only the span's own fields.
  */
 export class TypedSpan<A extends object> {
+  /** Read once: a span does not start recording later, and mapping for a non-recording span is waste. */
+  private readonly recording: boolean;
+
   constructor(
     /** The underlying OpenTelemetry span, for what the typed surface does not cover. */
     readonly raw: Span,
     private readonly keys: KeyTable,
-  ) {}
+  ) {
+    this.recording = raw.isRecording();
+  }
 
   setAttributes(attributes: Partial<A>): this {
-    this.raw.setAttributes(toAttributes(this.keys, attributes));
+    if (this.recording) this.raw.setAttributes(toAttributes(this.keys, attributes));
     return this;
   }
 
@@ -83,11 +88,11 @@ export class TypedSpan<A extends object> {
 
   /** Whether this span is being recorded (false when sampled out or tracing is off). */
   get isRecording(): boolean {
-    return this.raw.isRecording();
+    return this.recording;
   }
 
   protected emitEvent(event: EventDefinition, attributes: object | undefined): void {
-    this.raw.addEvent(event.name, toAttributes(event.keys, attributes));
+    if (this.recording) this.raw.addEvent(event.name, toAttributes(event.keys, attributes));
   }
 }
 
@@ -108,15 +113,12 @@ export function resetTracerCache(): void {
 }
 
 const noopSpan: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-const noopHandles = new WeakMap<SpanDefinition, TypedSpan<any>>();
+/** Where a definition keeps its shared no-op handle: a property read, not a map lookup, on the off path. */
+const NOOP = Symbol('spanwright.noopHandle');
 
 function noopHandle<H extends TypedSpan<any>>(def: SpanDefinition<H>): H {
-  let handle = noopHandles.get(def) as H | undefined;
-  if (handle === undefined) {
-    handle = new def.handle(noopSpan, def.keys);
-    noopHandles.set(def, handle);
-  }
-  return handle;
+  const slot = def as SpanDefinition<H> & { [NOOP]?: H };
+  return (slot[NOOP] ??= new def.handle(noopSpan, def.keys));
 }
 
 export function asException(error: unknown): Error | string {
