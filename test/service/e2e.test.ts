@@ -425,8 +425,17 @@ function suite(target: DatabaseTarget): void {
       });
       expect(query.attributes['db.query.text'], name).to.match(new RegExp(`^${operation} `, 'i'));
     }
-    // Every span of the trace is finished OK and belongs to it.
     for (const node of allNodes(roots)) expect(node.span.context.trace_id).to.equal(traceId);
+
+    // pino records written inside the request carry its trace, in both processes.
+    const logs = (proc: ServiceProcess): Array<Record<string, unknown>> =>
+      proc.spans.otherLines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const created = logs(api).find((log) => log.msg === 'predictions created' && log.trace_id === traceId);
+    expect(created, 'API log line').to.include({ count: 1, predictionType: 'points' });
+    expect(created!.span_id).to.equal(server.context.span_id);
+    const served = logs(upstream).find((log) => log.msg === 'stats served' && log.trace_id === traceId);
+    expect(served, 'upstream log line').to.include({ playerId: TATUM });
+    expect(served!.span_id).to.equal(client.children[0]!.span.context.span_id);
   });
 
   it('exports the same trace over OTLP: same tree, attributes typed as declared', async () => {
