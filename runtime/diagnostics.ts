@@ -7,12 +7,7 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
 import type { LogLevel } from './config';
-
-export type WriteLine = (line: string) => void;
-
-export const writeStderr: WriteLine = (line) => {
-  process.stderr.write(`${line}\n`);
-};
+import { atLeast, writeStderr, type WriteLine } from './log-level';
 
 const DIAG_LEVELS: Record<LogLevel, DiagLogLevel> = {
   none: DiagLogLevel.NONE,
@@ -23,10 +18,6 @@ const DIAG_LEVELS: Record<LogLevel, DiagLogLevel> = {
   verbose: DiagLogLevel.VERBOSE,
   all: DiagLogLevel.ALL,
 };
-
-export function atLeast(level: LogLevel, wanted: LogLevel): boolean {
-  return DIAG_LEVELS[level] >= DIAG_LEVELS[wanted];
-}
 
 function stderrDiagLogger(write: WriteLine): DiagLogger {
   const line =

@@ -12,7 +12,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { ResolvedConfig } from './config';
 import { createPeerLookup, originHostPort, type PeerLookup } from './peers';
-import { routePattern } from './sampler';
+import { routePattern } from './route-pattern';
 
 const PEER_SERVICE = 'peer.service';
 

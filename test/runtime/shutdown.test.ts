@@ -196,6 +196,12 @@ describe('runtime in a child process: shutdown and export', function () {
     const port = await listening(child);
     expect((await get(port, '/work')).body).to.equal('done');
     expect(JSON.parse((await get(port, '/stats')).body)).to.include({ exported: 0, dropped: 0 });
+    expect((await get(port, '/sdk-loaded')).body).to.equal('false');
+    // The contrast: enabled, the same app has the SDK loaded.
+    const enabled = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }));
+    expect((await get(await listening(enabled), '/sdk-loaded')).body).to.equal('true');
+    enabled.process.kill('SIGKILL');
+    await enabled.exited;
     child.process.kill('SIGTERM');
     const exit = await child.exited;
     expect(exit).to.deep.equal({ code: null, signal: 'SIGTERM' });

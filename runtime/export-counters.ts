@@ -1,0 +1,57 @@
+/** Export counts kept by the OTLP pipeline (export-stats.ts); plain data, no SDK. */
+
+export interface ExportStats {
+  /** Spans the exporter acknowledged. */
+  readonly exported: number;
+  /** Dropped: the queue was at OTEL_BSP_MAX_QUEUE_SIZE when they ended. */
+  readonly queueFull: number;
+  /** Dropped: the exporter answered with a failure (collector down, refused, 4xx/5xx). */
+  readonly exportFailed: number;
+  /** Dropped: no answer within OTEL_BSP_EXPORT_TIMEOUT. */
+  readonly exportTimedOut: number;
+  /** Dropped: still queued or being sent when the shutdown bound ran out. */
+  readonly lostAtShutdown: number;
+  /** queueFull + exportFailed + exportTimedOut + lostAtShutdown. */
+  readonly dropped: number;
+  /** Spans waiting in the queue. */
+  readonly queued: number;
+  /** Spans handed to the exporter, no answer yet. */
+  readonly inFlight: number;
+  /** The last export error message (secrets scrubbed). */
+  readonly lastError?: string;
+}
+
+export class ExportCounters {
+  exported = 0;
+  queueFull = 0;
+  exportFailed = 0;
+  exportTimedOut = 0;
+  lostAtShutdown = 0;
+  queued = 0;
+  inFlight = 0;
+  lastError: string | undefined;
+  /** Set when the shutdown bound ran out: later export answers are not counted twice. */
+  closed = false;
+
+  /** Counts what is still queued or in flight as lost; later answers are ignored. */
+  closeAfterTimeout(): void {
+    this.lostAtShutdown += this.queued + this.inFlight;
+    this.queued = 0;
+    this.inFlight = 0;
+    this.closed = true;
+  }
+
+  snapshot(): ExportStats {
+    return {
+      exported: this.exported,
+      queueFull: this.queueFull,
+      exportFailed: this.exportFailed,
+      exportTimedOut: this.exportTimedOut,
+      lostAtShutdown: this.lostAtShutdown,
+      dropped: this.queueFull + this.exportFailed + this.exportTimedOut + this.lostAtShutdown,
+      queued: this.queued,
+      inFlight: this.inFlight,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+    };
+  }
+}

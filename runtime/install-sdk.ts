@@ -1,0 +1,159 @@
+/**
+ * The SDK half of `startTracing`: required only when tracing is enabled, so a
+ * disabled service never loads the SDK, the exporters or the instrumentations.
+ */
+import { resourceFromAttributes, defaultResource } from '@opentelemetry/resources';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { pathToFileURL } from 'node:url';
+import type { ManifestModel } from './model';
+import type { ResolvedConfig } from './config';
+import { setTracingEnabled } from './state';
+import { createSampler } from './sampler';
+import { JsonConsoleExporter, writeStdout } from './console-json';
+import { TreeConsoleProcessor } from './console-tree';
+import { createOtlpExporter } from './otlp';
+import { BoundedQueueProcessor, CountingExporter, DropReporter, ExportCounters } from './export-stats';
+import { createInstrumentations, modulesLoadedEarly } from './instrumentations';
+import { DbSystemFixupProcessor } from './db-system-fixup';
+import { configHints, describeConfig } from './describe';
+import { installDiagnostics } from './diagnostics';
+import { atLeast, type WriteLine } from './log-level';
+import { installSignalHandlers, withTimeout } from './shutdown';
+import { redactUrl } from './env-values';
+import { getActiveHandle, setActiveHandle, type StartOptions, type TracingHandle } from './tracing-handle';
+
+/** Resource keys (semantic conventions, stable). */
+const ATTR_SERVICE_NAME = 'service.name';
+const ATTR_SERVICE_VERSION = 'service.version';
+export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
+
+function buildResource(config: ResolvedConfig) {
+  return defaultResource().merge(
+    resourceFromAttributes({
+      ...config.resourceAttributes,
+      [ATTR_SERVICE_NAME]: config.serviceName,
+      ...(config.serviceVersion !== undefined ? { [ATTR_SERVICE_VERSION]: config.serviceVersion } : {}),
+      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: config.environment,
+    }),
+  );
+}
+
+/** Registers the ESM loader hook so `import`ed packages are instrumented too (Node ≥ 20.6). */
+function registerEsmHook(write: WriteLine, logLevel: ResolvedConfig['logLevel']): void {
+  const nodeModule = require('node:module') as typeof import('node:module');
+  if (typeof nodeModule.register !== 'function') return;
+  try {
+    nodeModule.register('@opentelemetry/instrumentation/hook.mjs', pathToFileURL(__filename));
+  } catch (error) {
+    if (atLeast(logLevel, 'info')) {
+      write(`spanwright: ESM hook not registered (${error instanceof Error ? error.message : String(error)}); ESM imports are not instrumented`);
+    }
+  }
+}
+
+function earlyModuleWarnings(config: ResolvedConfig): string[] {
+  const i = config.instrumentation;
+  const watched = new Set<string>([
+    ...(i.koa ? ['koa'] : []),
+    ...(i.knex ? ['knex', 'pg', 'better-sqlite3'] : []),
+  ]);
+  return modulesLoadedEarly()
+    .filter((name) => watched.has(name))
+    .map(
+      (name) =>
+        `spanwright: ${name} was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first (node --require ./dist/generated/bootstrap.js …)`,
+    );
+}
+
+/** Installs the provider, exporters, instrumentations and shutdown handling. */
+export function installSdk(
+  manifest: ManifestModel,
+  config: ResolvedConfig,
+  env: NodeJS.ProcessEnv,
+  options: StartOptions,
+  stderr: WriteLine,
+): TracingHandle {
+  setTracingEnabled(true);
+  installDiagnostics(config.logLevel, stderr);
+  if (atLeast(config.logLevel, 'warn')) for (const line of earlyModuleWarnings(config)) stderr(line);
+
+  const counters = new ExportCounters();
+  const processors: SpanProcessor[] = [];
+  if (config.instrumentation.knex) processors.push(new DbSystemFixupProcessor());
+  const stdout = options.stdout ?? writeStdout;
+  if (config.console.enabled) {
+    processors.push(
+      config.console.format === 'tree'
+        ? new TreeConsoleProcessor(stdout)
+        : new SimpleSpanProcessor(new JsonConsoleExporter(stdout)),
+    );
+  }
+  let dropReporter: DropReporter | undefined;
+  if (config.otlp !== undefined) {
+    const secrets = config.otlp.headers.entries().map(([, value]) => value).filter((v) => v.length >= 4);
+    const scrub = (text: string): string => secrets.reduce((t, secret) => t.split(secret).join('***'), text);
+    const exporter = new CountingExporter(createOtlpExporter(config.otlp), counters, config.batch.exportTimeoutMillis, scrub);
+    const batch = new BatchSpanProcessor(exporter, { ...config.batch });
+    processors.push(new BoundedQueueProcessor(batch, counters, config.batch.maxQueueSize));
+    dropReporter = new DropReporter(counters, redactUrl(config.otlp.url), config.dropReportIntervalMillis, stderr);
+    dropReporter.start();
+  }
+  if (env.SPANWRIGHT_STRICT === '1') {
+    const { ConformanceSpanProcessor } = require('./conformance') as typeof import('./conformance');
+    processors.push(new ConformanceSpanProcessor(manifest, { enabled: true, write: (text) => stderr(text.trimEnd()) }));
+  }
+  processors.push(...(options.spanProcessors ?? []));
+
+  const provider = new NodeTracerProvider({
+    resource: buildResource(config),
+    sampler: createSampler(config.ratio, config.rules),
+    spanProcessors: processors,
+  });
+  provider.register();
+
+  if (options.esmHook ?? true) registerEsmHook(stderr, config.logLevel);
+  const instrumentations = createInstrumentations(config);
+  const unregisterInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider });
+
+  let shutdownPromise: Promise<void> | undefined;
+  let removeSignalHandlers: () => void = () => {};
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      dropReporter?.stop();
+      removeSignalHandlers();
+      const outcome = await withTimeout(provider.shutdown(), config.shutdownTimeoutMillis);
+      if (outcome === 'timed out') counters.closeAfterTimeout();
+      unregisterInstrumentations();
+      dropReporter?.report('before shutdown');
+      if (getActiveHandle() === handle) setActiveHandle(undefined);
+    })();
+    return shutdownPromise;
+  };
+  const forceFlush = async (): Promise<void> => {
+    await withTimeout(provider.forceFlush(), config.shutdownTimeoutMillis);
+  };
+
+  const handle: TracingHandle = {
+    enabled: true,
+    config,
+    shutdown,
+    forceFlush,
+    stats: () => counters.snapshot(),
+  };
+  setActiveHandle(handle);
+
+  if (options.signals !== false) {
+    removeSignalHandlers = installSignalHandlers({
+      signals: options.signals ?? ['SIGTERM', 'SIGINT'],
+      shutdown,
+      flush: forceFlush,
+      exit: options.exit ?? ((code) => process.exit(code)),
+    });
+  }
+
+  if (atLeast(config.logLevel, 'info')) for (const line of [...describeConfig(config), ...configHints(config)]) stderr(line);
+  return handle;
+}
+
