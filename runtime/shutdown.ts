@@ -7,9 +7,9 @@
  *   killed by the signal would report.
  * - The service has its own listener (a Koa service closing its server): the
  *   service owns the exit. The runtime flushes at once what has ended so far
- *   and shuts down when the event loop drains (`beforeExit`), then lets the
- *   process end with its own exit code; a service that calls `process.exit()`
- *   itself awaits `shutdown()` first.
+ *   and shuts down when the event loop drains (`beforeExit`); the process then
+ *   ends with its own exit code. A service that calls `process.exit()` itself
+ *   awaits `shutdown()` first.
  * - A second signal during shutdown exits at once.
  */
 import { constants } from 'node:os';
@@ -47,10 +47,10 @@ export function installSignalHandlers(options: SignalHandlingOptions): () => voi
   let shuttingDown = false;
   const handlers = new Map<ShutdownSignal, () => void>();
 
-  // The event loop drained: the process was about to end. Flush, then end it, so the
-  // exporter's keep-alive socket does not hold the process open for seconds more.
+  // The event loop drained: the process is about to end. Flush first; the export keeps the
+  // loop alive until it is done, then the process ends with the code it had.
   const onBeforeExit = (): void => {
-    void options.shutdown().finally(() => options.exit(Number(process.exitCode ?? 0)));
+    void options.shutdown();
   };
   process.once('beforeExit', onBeforeExit);
 
