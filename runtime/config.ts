@@ -75,6 +75,8 @@ export interface ResolvedConfig {
   readonly shutdownTimeoutMillis: number;
   /** How often dropped spans are reported (one line a period, only when some were dropped). */
   readonly dropReportIntervalMillis: number;
+  /** Register the import-in-the-middle loader hook so ES-module imports are instrumented. */
+  readonly esmHook: boolean;
   readonly instrumentation: InstrumentationModel;
   readonly peers: readonly PeerModel[];
 }
@@ -352,6 +354,8 @@ export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = 
     warnings,
   );
 
+  const esmHook = readBoolean(env, 'SPANWRIGHT_ESM_HOOK', true, '', warnings);
+
   const serviceName =
     envValue(env, 'OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? manifest.service.name;
   const serviceVersion = resourceAttributes['service.version'] ?? manifest.service.version;
@@ -371,6 +375,7 @@ export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = 
     logLevel,
     shutdownTimeoutMillis,
     dropReportIntervalMillis,
+    esmHook,
     instrumentation: manifest.instrumentation,
     peers: manifest.peers,
   };

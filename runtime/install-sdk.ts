@@ -113,7 +113,7 @@ export function installSdk(
   });
   provider.register();
 
-  if (options.esmHook ?? true) registerEsmHook(stderr, config.logLevel);
+  if (options.esmHook ?? config.esmHook) registerEsmHook(stderr, config.logLevel);
   const instrumentations = createInstrumentations(config);
   const unregisterInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider });
 

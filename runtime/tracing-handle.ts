@@ -31,7 +31,7 @@ export interface StartOptions {
   readonly exit?: (code: number) => void;
   /** Extra span processors (e.g. an in-memory exporter in tests). */
   readonly spanProcessors?: readonly SpanProcessor[];
-  /** Register the import-in-the-middle ESM hook when `module.register` exists. Default: true. */
+  /** Register the import-in-the-middle ESM hook when `module.register` exists. Default: SPANWRIGHT_ESM_HOOK (true). */
   readonly esmHook?: boolean;
 }
 

@@ -434,6 +434,17 @@ describe('resolveConfig', () => {
         warnings: ['spanwright: OTEL_LOG_LEVEL="loud" is not one of none, error, warn, info, debug, verbose, all; using warn'],
       },
     ],
+    ['ESM hook on by default', { env: {}, pick: (c) => c.esmHook, want: true }],
+    ['SPANWRIGHT_ESM_HOOK=false', { env: { SPANWRIGHT_ESM_HOOK: 'false' }, pick: (c) => c.esmHook, want: false }],
+    [
+      'SPANWRIGHT_ESM_HOOK=off warns',
+      {
+        env: { SPANWRIGHT_ESM_HOOK: 'off' },
+        pick: (c) => c.esmHook,
+        want: true,
+        warnings: ['spanwright: SPANWRIGHT_ESM_HOOK="off" is not true or false; using true'],
+      },
+    ],
     ['SPANWRIGHT_SHUTDOWN_TIMEOUT_MS', { env: { SPANWRIGHT_SHUTDOWN_TIMEOUT_MS: '1500' }, pick: (c) => c.shutdownTimeoutMillis, want: 1500 }],
     [
       'SPANWRIGHT_DROP_REPORT_INTERVAL_MS=x warns',
