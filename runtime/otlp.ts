@@ -6,8 +6,13 @@ import { createRequire } from 'node:module';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { OtlpConfig } from './config';
 
-export function createOtlpExporter(otlp: OtlpConfig): SpanExporter {
-  const common = { url: otlp.url, timeoutMillis: otlp.timeoutMillis };
+/**
+ * `concurrencyLimit`: exports the exporter runs at once. BatchSpanProcessor.forceFlush() (at
+ * shutdown) starts every queued batch together, and the exporter fails each one past its limit
+ * (default 30), so pass at least ceil(maxQueueSize / maxExportBatchSize) or a flush loses spans.
+ */
+export function createOtlpExporter(otlp: OtlpConfig, concurrencyLimit?: number): SpanExporter {
+  const common = { url: otlp.url, timeoutMillis: otlp.timeoutMillis, ...(concurrencyLimit !== undefined ? { concurrencyLimit } : {}) };
   const headers = Object.fromEntries(otlp.headers.entries());
   switch (otlp.protocol) {
     case 'grpc': {
