@@ -221,6 +221,30 @@ describe('runtime in a child process: shutdown and export', function () {
     ]);
   });
 
+  it('an invalid value prints one line and the service starts; OTEL_LOG_LEVEL=info prints the configuration', async () => {
+    child = startChild(
+      'span-app.ts',
+      manifest,
+      otlpEnv(collector, { OTEL_SAMPLING_RATIO: '1.5', OTEL_LOG_LEVEL: 'info', OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cr3t' }),
+    );
+    const port = await listening(child);
+    expect((await get(port, '/work')).body).to.equal('done');
+    child.process.kill('SIGTERM');
+    await child.exited;
+    expect(collector.spans()).to.have.length(3);
+    const endpoint = collector.httpEndpoint;
+    expect(child.stderr).to.deep.equal([
+      'spanwright: OTEL_SAMPLING_RATIO="1.5" is not a number between 0 and 1; using 1 (environment development)',
+      'spanwright: tracing enabled for predictions-api 1.2.3, environment development (settings: tracing.yaml environments.development)',
+      'spanwright: sampling ParentBased(TraceIdRatioBased(1))',
+      'spanwright: console export: off',
+      `spanwright: OTLP export: http/json to ${endpoint}/v1/traces (from OTEL_EXPORTER_OTLP_ENDPOINT), headers: authorization=***, timeout 10000 ms`,
+      'spanwright: batch: every 60000 ms, up to 512 spans a batch, queue 2048, export timeout 30000 ms',
+      'spanwright: instrumentations: http, undici/fetch',
+    ]);
+    expect(collector.requests()[0]!.headers.authorization).to.equal('Bearer s3cr3t');
+  });
+
   it('OTEL_SDK_DISABLED=true, OTEL_LOG_LEVEL=info: says so in one line', async () => {
     child = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_SDK_DISABLED: 'true', OTEL_LOG_LEVEL: 'info' }));
     await listening(child);
