@@ -2,7 +2,7 @@
  * Stage 1: YAML text → plain data, keeping the document so that any path
  * (`/spans/foo/attributes/bar`) can be traced back to a line and column.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic } from './diagnostics';
 
 export interface LoadedManifest {
@@ -17,13 +17,41 @@ export interface LoadedManifest {
 
 export function load(text: string): LoadedManifest {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // yaml's own uniqueKeys check compares every key with every earlier one (quadratic on a
+  // manifest with thousands of spans); duplicateKeys() does it with a set instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const diagnostics: Diagnostic[] = doc.errors.map((error) => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     return { line, col, message: yamlMessage(error.message) };
   });
+  if (diagnostics.length === 0) diagnostics.push(...duplicateKeys(doc, lineCounter));
   const data = diagnostics.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
   return { text, data, doc, lineCounter, diagnostics };
+}
+
+/** Every key that repeats an earlier key of the same mapping. */
+function duplicateKeys(doc: Document, lineCounter: LineCounter): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const first = new Map<string, number>();
+      for (const pair of map.items) {
+        const key = keyText(pair.key);
+        const offset = (pair.key as Node | null)?.range?.[0];
+        if (key === undefined || offset === undefined) continue;
+        const earlier = first.get(key);
+        if (earlier === undefined) {
+          first.set(key, offset);
+          continue;
+        }
+        out.push({
+          ...lineCounter.linePos(offset),
+          message: `invalid YAML: duplicate key "${key}" (first on line ${lineCounter.linePos(earlier).line})`,
+        });
+      }
+    },
+  });
+  return out;
 }
 
 /** yaml's messages end in a position suffix in some versions; keep the sentence only. */

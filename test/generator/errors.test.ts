@@ -12,7 +12,8 @@ import { manifest, runCli, tempDir } from './support';
 const CASES: [string, string, string[]][] = [
   // YAML syntax
   ['an unclosed flow mapping', 'version: 1\nservice: { name: svc\nspans: {}\n', ['3:1: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }']],
-  ['a duplicate span name', manifest('  a: {}\n  a: {}\n'), ['6:3: invalid YAML: Map keys must be unique']],
+  ['a duplicate span name', manifest('  a: {}\n  a: {}\n'), ['6:3: invalid YAML: duplicate key "a" (first on line 5)']],
+  ['a duplicate attribute name', manifest('  a:\n    attributes:\n      x: { type: int }\n      y: { type: int }\n      x: { type: string }\n'), ['9:7: invalid YAML: duplicate key "x" (first on line 7)']],
   ['a tab used for indentation', 'version: 1\nservice:\n\tname: svc\n', ['3:1: invalid YAML: Tabs are not allowed as indentation']],
   ['an empty file', '', ['1:1: the manifest is empty; it needs at least "version" and "service"']],
   ['a list instead of a mapping', '- a\n- b\n', ['1:1: the manifest must be a mapping, got a list']],
