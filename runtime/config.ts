@@ -273,6 +273,15 @@ function readOtlp(env: NodeJS.ProcessEnv, warnings: Warnings): OtlpConfig | unde
     ...readHeaderList(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', warnings),
   ]);
   if (honeycombKey !== undefined) headers.set('x-honeycomb-team', honeycombKey);
+  // Credentials in the URL become a Basic header, so the URL itself holds no secret.
+  if (url.username !== '' || url.password !== '') {
+    if (!headers.has('authorization')) {
+      const basic = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      headers.set('authorization', `Basic ${Buffer.from(basic).toString('base64')}`);
+    }
+    url.username = '';
+    url.password = '';
+  }
 
   const timeoutName = envValue(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') !== undefined
     ? 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'

@@ -363,6 +363,14 @@ describe('resolveConfig', () => {
       },
     ],
     [
+      'credentials in the endpoint URL become a Basic header and leave the URL',
+      {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://tenant:p%40ss@tempo.example:4318' },
+        pick: (c) => [c.otlp?.url, headers(c)],
+        want: ['https://tempo.example:4318/v1/traces', { authorization: `Basic ${Buffer.from('tenant:p@ss').toString('base64')}` }],
+      },
+    ],
+    [
       'HONEYCOMB_API_KEY alone: Honeycomb endpoint, http/protobuf, x-honeycomb-team',
       {
         env: { HONEYCOMB_API_KEY: 'hc-key' },

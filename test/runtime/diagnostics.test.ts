@@ -21,7 +21,7 @@ describe('diagnostics', () => {
         'spanwright: tracing enabled for predictions-api 1.2.3, environment production (settings: tracing.yaml environments.production)',
         'spanwright: sampling ParentBased(TraceIdRatioBased(0.1)), root server span rules: /healthz=0',
         'spanwright: console export: off',
-        'spanwright: OTLP export: http/protobuf to https://***@collector.example:4318/v1/traces (from OTEL_EXPORTER_OTLP_ENDPOINT), headers: x-honeycomb-team=***, timeout 10000 ms',
+        'spanwright: OTLP export: http/protobuf to https://collector.example:4318/v1/traces (from OTEL_EXPORTER_OTLP_ENDPOINT), headers: authorization=***, x-honeycomb-team=***, timeout 10000 ms',
         'spanwright: batch: every 5000 ms, up to 512 spans a batch, queue 2048, export timeout 30000 ms',
         'spanwright: instrumentations: http, koa, knex (db.query.text ≤ 40 chars), undici/fetch, pino',
         'spanwright: resource attributes: team=bets',
