@@ -7,8 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostics, ManifestError } from './diagnostics';
+import { runDiffCommand } from './diff';
+import { runDocsCommand } from './docs-command';
 import { changedFiles, readIfExists, runtimeImportFor, sourceName, writeFiles } from './files';
 import { generate } from './generate';
+import { runMigrateCommand } from './migrate';
 
 export const USAGE = 'usage: spanwright gen [--manifest <file>] [--out <dir>] [--check] | spanwright --help | spanwright --version';
 
@@ -18,6 +21,9 @@ Turns the tracing manifest into typed span helpers and the OpenTelemetry bootstr
 
 Commands:
   gen                 generate <out>/spans.ts, manifest.ts and bootstrap.ts
+  docs                write TRACING.md from the manifest          (spanwright docs --help)
+  diff <old> [new]    compare two manifests, flag breaking changes (spanwright diff --help)
+  migrate             rewrite call sites after renames            (spanwright migrate --help)
 
 Options:
   --manifest <file>   the manifest (default: tracing.yaml)
@@ -57,8 +63,17 @@ function usageError(io: CliIO, message: string): number {
   return 2;
 }
 
+/** Commands with their own options and usage, handed the arguments after their name. */
+const SUBCOMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promise<number>> = {
+  diff: runDiffCommand,
+  docs: runDocsCommand,
+  migrate: runMigrateCommand,
+};
+
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const subcommand = argv[0] !== undefined && Object.hasOwn(SUBCOMMANDS, argv[0]) ? SUBCOMMANDS[argv[0]] : undefined;
+  if (subcommand !== undefined) return subcommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({

@@ -155,6 +155,18 @@ describe('spanwright CLI (bin/spanwright.js)', function () {
     expect(run.stdout).to.include('2  invalid manifest');
   });
 
+  it('hands docs, diff and migrate to their commands with the rest of the arguments', () => {
+    const diff = spanwright(['diff', 'tracing.yaml', 'tracing.yaml'], dir);
+    expect(diff.code).to.equal(0);
+    expect(diff.stdout).to.equal('spanwright diff: no changes from tracing.yaml to tracing.yaml\n');
+    const docs = spanwright(['docs'], dir);
+    expect(docs.code).to.equal(0);
+    expect(docs.stdout).to.equal('spanwright: wrote generated/TRACING.md\n');
+    const migrate = spanwright(['migrate', '--bogus'], dir);
+    expect(migrate.code).to.equal(2);
+    expect(migrate.stderr).to.match(/^spanwright migrate: .*'--bogus'/);
+  });
+
   it('--version prints the package version, exit 0', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const run = spanwright(['--version'], dir);
