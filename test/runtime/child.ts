@@ -1,5 +1,6 @@
 /** Runs a fixture in a child process with the test bootstrap loaded first, and watches its output. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as http from 'node:http';
 import path from 'node:path';
 import type { ManifestModel } from '../../runtime/model';
 
@@ -102,4 +103,17 @@ export function startChild(fixture: string, manifest: ManifestModel, env: NodeJS
 export async function get(port: number, urlPath: string, init?: RequestInit): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://127.0.0.1:${port}${urlPath}`, init);
   return { status: res.status, body: await res.text() };
+}
+
+/** A GET on its own connection, closed after the answer (fetch would keep it alive and hold a closing server open). */
+export function getOnce(port: number, urlPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, headers: { connection: 'close' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { startCollector, type Collector } from '../collector';
-import { get, startChild, type Child } from './child';
+import { get, getOnce, startChild, type Child } from './child';
 import { ALL_INSTRUMENTATION, makeManifest } from './manifest-fixture';
 
 const manifest = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, koa: false, knex: false, pino: false } });
@@ -85,8 +85,8 @@ describe('runtime in a child process: shutdown and export', function () {
   it('a service with its own SIGTERM handler keeps control; the request in flight finishes and its spans arrive', async () => {
     child = startChild('span-app.ts', manifest, otlpEnv(collector, { APP_SIGTERM: 'close', SLOW_MS: '400' }));
     const port = await listening(child);
-    await get(port, '/work');
-    const slow = get(port, '/slow');
+    await getOnce(port, '/work');
+    const slow = getOnce(port, '/slow');
     // Let the slow request reach the service before the signal.
     await new Promise((resolve) => setTimeout(resolve, 100));
     child.process.kill('SIGTERM');
