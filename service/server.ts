@@ -36,17 +36,20 @@ export function stopOnSignals(server: Server, logger: Logger, cleanup: () => Pro
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    server.close();
+    // Clean up (close the database) only once the requests in flight have been answered:
+    // closing it under them turned each into a 500.
+    server.close(() => {
+      void (async () => {
+        try {
+          await cleanup();
+        } catch (error) {
+          logger.error({ err: error }, 'cleanup failed');
+        }
+        setTimeout(() => void flushSpans().finally(() => process.exit(0)), 3000).unref();
+      })();
+    });
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), 1000).unref();
-    void (async () => {
-      try {
-        await cleanup();
-      } catch (error) {
-        logger.error({ err: error }, 'cleanup failed');
-      }
-      setTimeout(() => void flushSpans().finally(() => process.exit(0)), 3000).unref();
-    })();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
