@@ -6,6 +6,7 @@ import { resourceFromAttributes, defaultResource } from '@opentelemetry/resource
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { ManifestModel } from './model';
 import type { ResolvedConfig } from './config';
@@ -29,9 +30,18 @@ const ATTR_SERVICE_NAME = 'service.name';
 const ATTR_SERVICE_VERSION = 'service.version';
 export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
 
+/**
+ * The resource: the SDK defaults, host and process basics (synchronous, and
+ * no command line: arguments can hold secrets), OTEL_RESOURCE_ATTRIBUTES,
+ * then the service and environment, which win.
+ */
 function buildResource(config: ResolvedConfig) {
   return defaultResource().merge(
     resourceFromAttributes({
+      'host.name': hostname(),
+      'process.pid': process.pid,
+      'process.runtime.name': 'nodejs',
+      'process.runtime.version': process.versions.node,
       ...config.resourceAttributes,
       [ATTR_SERVICE_NAME]: config.serviceName,
       ...(config.serviceVersion !== undefined ? { [ATTR_SERVICE_VERSION]: config.serviceVersion } : {}),

@@ -5,6 +5,7 @@
  * tracing turned off.
  */
 import { expect } from 'chai';
+import { hostname } from 'node:os';
 import { startCollector, type Collector } from '../collector';
 import { get, getOnce, startChild, type Child } from './child';
 import { ALL_INSTRUMENTATION, makeManifest } from './manifest-fixture';
@@ -69,7 +70,11 @@ describe('runtime in a child process: shutdown and export', function () {
       'service.name': 'predictions-api',
       'service.version': '1.2.3',
       'deployment.environment.name': 'development',
+      'process.runtime.name': 'nodejs',
+      'host.name': hostname(),
+      'telemetry.sdk.language': 'nodejs',
     });
+    expect(spans[0]!.resource.attributes['process.pid']).to.equal(child.process.pid);
     expect(child.stderr).to.deep.equal([]);
   });
 
@@ -97,11 +102,16 @@ describe('runtime in a child process: shutdown and export', function () {
     expect(names).to.deep.equal(['GET', 'GET', 'inner', 'slow', 'work']);
   });
 
-  it('passes the headers: HONEYCOMB_API_KEY as x-honeycomb-team, OTEL_EXPORTER_OTLP_HEADERS', async () => {
+  it('passes the headers (HONEYCOMB_API_KEY as x-honeycomb-team, OTEL_EXPORTER_OTLP_HEADERS) and the resource attributes', async () => {
     child = startChild(
       'span-app.ts',
       manifest,
-      otlpEnv(collector, { HONEYCOMB_API_KEY: 'hc-test-key', OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=bets' }),
+      otlpEnv(collector, {
+        HONEYCOMB_API_KEY: 'hc-test-key',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=bets',
+        OTEL_RESOURCE_ATTRIBUTES: 'team=bets,host.name=box-1,service.name=not-this',
+        OTEL_SERVICE_NAME: 'predictions-api',
+      }),
     );
     const port = await listening(child);
     await get(port, '/work');
@@ -109,6 +119,7 @@ describe('runtime in a child process: shutdown and export', function () {
     await child.exited;
     const [request] = collector.requests();
     expect(request!.headers).to.include({ 'x-honeycomb-team': 'hc-test-key', 'x-tenant': 'bets' });
+    expect(collector.spans()[0]!.resource.attributes).to.include({ team: 'bets', 'host.name': 'box-1', 'service.name': 'predictions-api' });
     expect(child.stderr.join('\n')).to.not.include('hc-test-key');
   });
 
