@@ -202,6 +202,30 @@ describe('runtime in a child process: shutdown and export', function () {
     expect(lines.length).to.be.lessThan(13);
   });
 
+  it('a route rule drops the whole trace of matching requests in a real server; a sampled traceparent still wins', async () => {
+    const withRule = makeManifest({
+      instrumentation: manifest.instrumentation,
+      environments: { production: { name: 'production', sampling: 1, console: false, rules: [{ route: '/work', sampling: 0 }] } },
+    });
+    child = startChild('span-app.ts', withRule, otlpEnv(collector, { OTEL_ENVIRONMENT: 'production' }));
+    const port = await listening(child);
+    await get(port, '/work');
+    await get(port, '/work?again=1');
+    await get(port, '/stats');
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await get(port, '/work', { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    child.process.kill('SIGTERM');
+    await child.exited;
+    const spans = collector.spans();
+    expect(spans.map((s) => [s.name, s.attributes['url.path']]).sort()).to.deep.equal([
+      ['GET', '/stats'],
+      ['GET', '/work'],
+      ['inner', undefined],
+      ['work', undefined],
+    ]);
+    expect(spans.filter((s) => s.name !== 'GET' || s.attributes['url.path'] === '/work').every((s) => s.traceId === traceId)).to.equal(true);
+  });
+
   it('OTEL_TRACES_ENABLED=false: no SDK, no spans, the service works the same', async () => {
     child = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_TRACES_ENABLED: 'false' }));
     const port = await listening(child);
