@@ -5,7 +5,6 @@
  */
 import {
   INVALID_SPAN_CONTEXT,
-  SpanStatusCode,
   context,
   trace,
   type Attributes,
@@ -13,7 +12,7 @@ import {
   type SpanKind,
   type Tracer,
 } from '@opentelemetry/api';
-import { asException, endAround } from './helper';
+import { endAround, failSpan } from './helper';
 import { tracingState } from './state';
 
 /** The instrumentation scope of spans made through this API. */
@@ -108,13 +107,8 @@ export function addSpanEvent(name: string, attributes?: Attributes): void {
 export function recordException(error: unknown, attributes?: Attributes): void {
   const s = activeSpan();
   if (s === undefined) return;
-  const exception = asException(error);
-  s.recordException(exception);
+  failSpan(s, error);
   if (attributes !== undefined) s.setAttributes(attributes);
-  s.setStatus({
-    code: SpanStatusCode.ERROR,
-    message: typeof exception === 'string' ? exception : exception.message,
-  });
 }
 
 /** The active trace id (32 hex digits), or undefined outside a span. */
