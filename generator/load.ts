@@ -84,8 +84,9 @@ export function positionOf(loaded: LoadedManifest, path: readonly (string | numb
         break;
       }
       node = pair.value;
-      // `name:` with no value: point at the key.
-      if (isNode(pair.value)) best = pair.value;
+      // `name:` with no value (an empty node, or none): point at the key.
+      const empty = !isNode(pair.value) || (pair.value.range !== null && pair.value.range !== undefined && pair.value.range[0] === pair.value.range[1]);
+      if (!empty) best = pair.value as Node;
       else if (isNode(pair.key)) best = pair.key;
     } else if (isSeq(node)) {
       const item = node.items[Number(segment)];

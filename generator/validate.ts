@@ -64,8 +64,8 @@ function parsePointer(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** How a message names the thing at `path`: `span "x"`, `attribute "a" of span "x"`, … */
-export function describe(path: Path): string {
+/** How a message names the declaration at `path` (`span "x"`, `attribute "a" of span "x"`, …), if it is one. */
+function declaration(path: Path): string | undefined {
   const p = path.map(String);
   const [top, name, sub, subName, sub2, sub2Name] = p;
   if (p.length === 0) return 'the manifest';
@@ -83,15 +83,18 @@ export function describe(path: Path): string {
     return `rule ${Number(subName) + 1} of environment "${name}"`;
   if (top === 'peers' && p.length === 2) return `peer "${name}"`;
   if (top === 'instrumentation' && p.length === 2) return `instrumentation "${name}"`;
-  if (p.length === 1) return top!;
-  return p.join('.');
+  return undefined;
+}
+
+/** How a message names the thing at `path`: a declaration, a top-level block, or a dotted path. */
+export function describe(path: Path): string {
+  return declaration(path) ?? path.map(String).join('.');
 }
 
 /** `"kind" of span "x"`, or `parents[0] of span "x"`, or `span "x"` for whole declarations. */
 function describeField(path: Path): string {
-  if (path.length === 0) return 'the manifest';
-  const whole = describe(path);
-  if (!whole.includes('.') && whole !== path.join('.')) return whole;
+  const whole = declaration(path);
+  if (whole !== undefined) return whole;
   const last = path[path.length - 1]!;
   const parent = path.slice(0, -1);
   if (typeof last === 'number' || /^\d+$/.test(String(last))) {

@@ -2,8 +2,8 @@
  * Generated helpers at run time (test/fixtures/predictions/generated/spans.ts)
  * against a real SDK: NodeTracerProvider (async context) + InMemorySpanExporter.
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { expect } from 'chai';
 import { resetTracerCache, setTracingEnabled } from '../../runtime';
@@ -12,13 +12,22 @@ import { spans } from '../fixtures/predictions/generated/spans';
 describe('generated helpers at run time', () => {
   const exporter = new InMemorySpanExporter();
   let provider: NodeTracerProvider;
+  /** What the sampler was shown at span start. */
+  const sampled: [string, Attributes][] = [];
+  const recordingSampler: Sampler = {
+    shouldSample: (_context, _traceId, name, _kind, attributes) => {
+      sampled.push([name, { ...attributes }]);
+      return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+    },
+    toString: () => 'RecordingSampler',
+  };
 
   before(() => {
     // Other suites may have installed globals; start from none.
     trace.disable();
     context.disable();
     propagation.disable();
-    provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    provider = new NodeTracerProvider({ sampler: recordingSampler, spanProcessors: [new SimpleSpanProcessor(exporter)] });
     provider.register();
     resetTracerCache();
   });
@@ -31,7 +40,10 @@ describe('generated helpers at run time', () => {
     resetTracerCache();
   });
 
-  beforeEach(() => exporter.reset());
+  beforeEach(() => {
+    exporter.reset();
+    sampled.length = 0;
+  });
   afterEach(() => setTracingEnabled(true));
 
   const finished = (): ReadableSpan[] => exporter.getFinishedSpans();
@@ -49,6 +61,13 @@ describe('generated helpers at run time', () => {
     expect(span.attributes).to.deep.equal({ 'app.player_count': 2, 'app.sport': 'nba', 'app.player_ids': ['1', '2'] });
     expect(span.ended).to.equal(true);
     expect(span.status.code).to.equal(SpanStatusCode.UNSET);
+  });
+
+  it('shows the start attributes to the sampler, under their OpenTelemetry keys', () => {
+    spans.handlePredictionRequest({ route: '/api/v1/nba/predictions', sport: 'nfl' }, (span) => {
+      span.setAttributes({ route: '/later' }); // set after the start: not seen by the sampler
+    });
+    expect(sampled).to.deep.equal([['handle_prediction_request', { 'http.route': '/api/v1/nba/predictions', 'app.sport': 'nfl' }]]);
   });
 
   it('maps semantic-convention keys (`key:`) and kinds other than internal', () => {
