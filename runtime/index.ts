@@ -20,6 +20,7 @@ export {
   type TracingHandle,
   type StartOptions,
 } from './start';
+export { onShutdown } from './shutdown';
 export {
   resolveConfig,
   type ResolvedConfig,

@@ -162,6 +162,7 @@ export function installSdk(
       shutdown,
       flush: forceFlush,
       exit: options.exit ?? ((code) => process.exit(code)),
+      hookTimeoutMillis: config.shutdownTimeoutMillis,
     });
   }
 

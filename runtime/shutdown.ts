@@ -11,6 +11,12 @@
  *   ends with its own exit code. A service that calls `process.exit()` itself
  *   awaits `shutdown()` first.
  * - A second signal during shutdown exits at once.
+ *
+ * `onShutdown(fn)` lets a service keep the runtime in charge and still clean
+ * up: on the signal the runtime first runs the hooks (close the server, so the
+ * requests in flight finish; close the database), bounded, then flushes and
+ * exits. With tracing disabled the hooks still run; with no hook registered
+ * the signal then kills the process as it would without the runtime.
  */
 import { constants } from 'node:os';
 
@@ -23,6 +29,32 @@ export interface SignalHandlingOptions {
   /** Flush what has ended, bounded. */
   readonly flush: () => Promise<void>;
   readonly exit: (code: number) => void;
+  /** Bound on the `onShutdown` hooks, run before `shutdown`. */
+  readonly hookTimeoutMillis: number;
+  /** Tracing disabled: with no hook registered, leave the signal its default effect. */
+  readonly defaultWhenNoHooks?: boolean;
+}
+
+type ShutdownHook = () => unknown;
+const hooks = new Set<ShutdownHook>();
+
+/**
+ * Runs `fn` when SIGTERM / SIGINT arrive and the runtime owns the exit, before
+ * spans are flushed: the place to close the HTTP server and the database.
+ * Returns a function that removes the hook.
+ */
+export function onShutdown(fn: ShutdownHook): () => void {
+  hooks.add(fn);
+  return () => {
+    hooks.delete(fn);
+  };
+}
+
+/** Runs every hook at once; resolves when all settle or after `millis`. */
+export async function runShutdownHooks(millis: number): Promise<void> {
+  if (hooks.size === 0) return;
+  const running = [...hooks].map(async (hook) => hook());
+  await withTimeout(Promise.allSettled(running), millis);
 }
 
 export function exitCodeFor(signal: ShutdownSignal): number {
@@ -66,8 +98,16 @@ export function installSignalHandlers(options: SignalHandlingOptions): () => voi
         void options.flush();
         return;
       }
+      if (options.defaultWhenNoHooks === true && hooks.size === 0) {
+        // As if the runtime were not there: the default action of the signal.
+        process.removeListener(signal, handler);
+        process.kill(process.pid, signal);
+        return;
+      }
       shuttingDown = true;
-      void options.shutdown().finally(() => options.exit(code));
+      void runShutdownHooks(options.hookTimeoutMillis)
+        .then(() => options.shutdown())
+        .finally(() => options.exit(code));
     };
     handlers.set(signal, handler);
     process.on(signal, handler);

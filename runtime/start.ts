@@ -12,6 +12,7 @@ import { resolveConfig } from './config';
 import { setTracingEnabled } from './state';
 import { describeConfig } from './describe';
 import { atLeast, writeStderr } from './log-level';
+import { installSignalHandlers } from './shutdown';
 import {
   disabledHandle,
   getActiveHandle,
@@ -44,6 +45,17 @@ export function startTracing(manifest: ManifestModel, options: StartOptions = {}
     if (atLeast(config.logLevel, 'info')) for (const line of describeConfig(config)) stderr(line);
     const handle = disabledHandle(config);
     setActiveHandle(handle);
+    // No SDK, but `onShutdown` hooks still run on the signal; without hooks, nothing changes.
+    if (options.signals !== false) {
+      installSignalHandlers({
+        signals: options.signals ?? ['SIGTERM', 'SIGINT'],
+        shutdown: async () => {},
+        flush: async () => {},
+        exit: options.exit ?? ((code) => process.exit(code)),
+        hookTimeoutMillis: config.shutdownTimeoutMillis,
+        defaultWhenNoHooks: true,
+      });
+    }
     return handle;
   }
 

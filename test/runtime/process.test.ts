@@ -102,6 +102,27 @@ describe('runtime in a child process: shutdown and export', function () {
     expect(names).to.deep.equal(['GET', 'GET', 'inner', 'slow', 'work']);
   });
 
+  it('onShutdown: the runtime runs the hook (the server closes, the request in flight finishes), flushes, exits 143', async () => {
+    child = startChild('span-app.ts', manifest, otlpEnv(collector, { APP_SIGTERM: 'hook', SLOW_MS: '400' }));
+    const port = await listening(child);
+    const slow = getOnce(port, '/slow');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.process.kill('SIGTERM');
+    await child.waitForLine(/^closing$/);
+    expect((await slow).body).to.equal('slow done');
+    expect(await child.exited).to.deep.equal({ code: 143, signal: null });
+    expect(collector.spans().map((s) => s.name).sort()).to.deep.equal(['GET', 'slow']);
+  });
+
+  it('onShutdown hooks run with tracing disabled too', async () => {
+    child = startChild('span-app.ts', manifest, otlpEnv(collector, { APP_SIGTERM: 'hook', OTEL_TRACES_ENABLED: 'false' }));
+    await listening(child);
+    child.process.kill('SIGTERM');
+    await child.waitForLine(/^closing$/);
+    expect(await child.exited).to.deep.equal({ code: 143, signal: null });
+    expect(collector.requests()).to.have.length(0);
+  });
+
   it('passes the headers (HONEYCOMB_API_KEY as x-honeycomb-team, OTEL_EXPORTER_OTLP_HEADERS) and the resource attributes', async () => {
     child = startChild(
       'span-app.ts',
@@ -140,9 +161,9 @@ describe('runtime in a child process: shutdown and export', function () {
   }
 
   it('counts spans dropped by a full queue and reports them in one line at shutdown', async () => {
-    child = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_BSP_MAX_QUEUE_SIZE: '4', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4' }));
+    child = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_BSP_MAX_QUEUE_SIZE: '4', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4', SPANWRIGHT_SHUTDOWN_TIMEOUT_MS: '1000' }));
     const port = await listening(child);
-    // 3 requests × 3 spans = 9 ended; the batch (4) is sent at once when full, so the queue never overflows…
+    // The collector holds every answer: batches stay in flight, the queue of 4 fills and overflows.
     collector.delay(60_000);
     for (let i = 0; i < 5; i++) await get(port, '/work');
     const stats = JSON.parse((await get(port, '/stats')).body);
