@@ -62,6 +62,9 @@ export function configHints(config: ResolvedConfig): string[] {
       'spanwright: no exporter: spans are recorded but sent nowhere; set OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_CONSOLE=true',
     );
   }
+  if (config.instrumentation.koa && !config.instrumentation.http) {
+    hints.push('spanwright: koa is instrumented without http: there is no server span to name after the route; declare http too');
+  }
   if (config.ratio === 0) {
     hints.push('spanwright: sampling ratio is 0: only traces whose incoming traceparent is sampled are kept');
   }

@@ -56,6 +56,13 @@ describe('diagnostics', () => {
       expect(lines).to.include('spanwright: console export: json');
     });
 
+    it('warns about koa without http', () => {
+      const koaOnly = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, http: false } });
+      expect(runDoctor(koaOnly, { OTEL_EXPORTER_CONSOLE: 'true' }).at(-1)).to.equal(
+        'spanwright: koa is instrumented without http: there is no server span to name after the route; declare http too',
+      );
+    });
+
     it('warns about ratio 0', () => {
       expect(runDoctor(manifest, { OTEL_SAMPLING_RATIO: '0', OTEL_EXPORTER_CONSOLE: 'true' }).at(-1)).to.equal(
         'spanwright: sampling ratio is 0: only traces whose incoming traceparent is sampled are kept',
