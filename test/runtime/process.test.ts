@@ -78,6 +78,31 @@ describe('runtime in a child process: shutdown and export', function () {
     expect(child.stderr).to.deep.equal([]);
   });
 
+  it('loads only the declared instrumentations and the chosen exporter', async () => {
+    child = startChild('span-app.ts', manifest, otlpEnv(collector));
+    const port = await listening(child);
+    const names = [
+      'instrumentation-http',
+      'instrumentation-undici',
+      'instrumentation-koa',
+      'instrumentation-knex',
+      'instrumentation-pino',
+      'exporter-trace-otlp-http',
+      'exporter-trace-otlp-proto',
+      'exporter-trace-otlp-grpc',
+    ];
+    expect(JSON.parse((await get(port, `/loaded/${names.join(',')}`)).body)).to.deep.equal({
+      'instrumentation-http': true,
+      'instrumentation-undici': true,
+      'instrumentation-koa': false,
+      'instrumentation-knex': false,
+      'instrumentation-pino': false,
+      'exporter-trace-otlp-http': true,
+      'exporter-trace-otlp-proto': false,
+      'exporter-trace-otlp-grpc': false,
+    });
+  });
+
   it('SIGINT exits 130 after the flush', async () => {
     child = startChild('span-app.ts', manifest, otlpEnv(collector));
     const port = await listening(child);
@@ -252,10 +277,19 @@ describe('runtime in a child process: shutdown and export', function () {
     const port = await listening(child);
     expect((await get(port, '/work')).body).to.equal('done');
     expect(JSON.parse((await get(port, '/stats')).body)).to.include({ exported: 0, dropped: 0 });
-    expect((await get(port, '/sdk-loaded')).body).to.equal('false');
+    const packages = 'sdk-trace-base,instrumentation-http,exporter-trace-otlp-http';
+    expect(JSON.parse((await get(port, `/loaded/${packages}`)).body)).to.deep.equal({
+      'sdk-trace-base': false,
+      'instrumentation-http': false,
+      'exporter-trace-otlp-http': false,
+    });
     // The contrast: enabled, the same app has the SDK loaded.
     const enabled = startChild('span-app.ts', manifest, otlpEnv(collector, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }));
-    expect((await get(await listening(enabled), '/sdk-loaded')).body).to.equal('true');
+    expect(JSON.parse((await get(await listening(enabled), `/loaded/${packages}`)).body)).to.deep.equal({
+      'sdk-trace-base': true,
+      'instrumentation-http': true,
+      'exporter-trace-otlp-http': true,
+    });
     enabled.process.kill('SIGKILL');
     await enabled.exited;
     child.process.kill('SIGTERM');
