@@ -57,7 +57,8 @@ export async function runDocsCommand(
     stderr(describeLoadError('docs', error));
     return 2;
   }
-  const shown = relative(cwd, target).split('\\').join('/');
+  const fromCwd = relative(cwd, target).split('\\').join('/');
+  const shown = fromCwd.startsWith('../') ? target : fromCwd;
   const written = writeFiles(outDir, new Map([[basename(target), markdown]]));
   stdout(written.length === 0 ? `spanwright: ${shown} is up to date with ${manifest}\n` : `spanwright: wrote ${shown}\n`);
   return 0;
