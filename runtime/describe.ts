@@ -62,6 +62,21 @@ export function configHints(config: ResolvedConfig): string[] {
       'spanwright: no exporter: spans are recorded but sent nowhere; set OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_CONSOLE=true',
     );
   }
+  const otlp = config.otlp;
+  if (otlp !== undefined) {
+    const url = new URL(otlp.url);
+    if (otlp.urlFrom === 'OTEL_EXPORTER_OTLP_ENDPOINT' && url.pathname.endsWith('/v1/traces/v1/traces')) {
+      hints.push(
+        'spanwright: OTEL_EXPORTER_OTLP_ENDPOINT already ends with /v1/traces and the path is added again; give the base URL, or the full one as OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      );
+    }
+    if (otlp.protocol === 'grpc' && url.port === '4318') {
+      hints.push('spanwright: OTLP over grpc to port 4318, the usual OTLP/HTTP port; gRPC is usually 4317');
+    }
+    if (otlp.protocol !== 'grpc' && url.port === '4317') {
+      hints.push(`spanwright: OTLP over ${otlp.protocol} to port 4317, the usual gRPC port; OTLP/HTTP is usually 4318`);
+    }
+  }
   if (config.instrumentation.koa && !config.instrumentation.http) {
     hints.push('spanwright: koa is instrumented without http: there is no server span to name after the route; declare http too');
   }

@@ -56,6 +56,29 @@ describe('diagnostics', () => {
       expect(lines).to.include('spanwright: console export: json');
     });
 
+    const hintCases: ReadonlyArray<readonly [string, Record<string, string>, string]> = [
+      [
+        'a base endpoint that already has the traces path',
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/v1/traces' },
+        'spanwright: OTEL_EXPORTER_OTLP_ENDPOINT already ends with /v1/traces and the path is added again; give the base URL, or the full one as OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      ],
+      [
+        'grpc to the HTTP port',
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+        'spanwright: OTLP over grpc to port 4318, the usual OTLP/HTTP port; gRPC is usually 4317',
+      ],
+      [
+        'http/json to the gRPC port',
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+        'spanwright: OTLP over http/json to port 4317, the usual gRPC port; OTLP/HTTP is usually 4318',
+      ],
+    ];
+    for (const [title, env, want] of hintCases) {
+      it(`hints at ${title}`, () => {
+        expect(runDoctor(manifest, env).at(-1)).to.equal(want);
+      });
+    }
+
     it('warns about koa without http', () => {
       const koaOnly = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, http: false } });
       expect(runDoctor(koaOnly, { OTEL_EXPORTER_CONSOLE: 'true' }).at(-1)).to.equal(
