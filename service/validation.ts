@@ -76,7 +76,9 @@ export function bodyParseError(error: unknown): ApiError {
   if (error instanceof SyntaxError) {
     return invalid('invalid_json', `request body is not valid JSON: ${error.message}`, null);
   }
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+  // inflation (an unknown Content-Encoding) throws a bare Error with status 415 and no type.
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported' || status === 415) {
     return invalid('unsupported_encoding', 'request body encoding is not supported', null);
   }
   return invalid('invalid_body', 'request body could not be read', null);
