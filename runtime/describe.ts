@@ -53,7 +53,35 @@ export function describeConfig(config: ResolvedConfig): string[] {
   return lines;
 }
 
-/** Hints for "no traces appearing", from the configuration alone. */
+/**
+ * Settings that cannot work as given (printed at the default level, OTEL_LOG_LEVEL=warn):
+ * an endpoint path given twice, a protocol on the other protocol's port, koa without http.
+ */
+export function configProblems(config: ResolvedConfig): string[] {
+  if (!config.enabled) return [];
+  const problems: string[] = [];
+  const otlp = config.otlp;
+  if (otlp !== undefined) {
+    const url = new URL(otlp.url);
+    if (otlp.urlFrom === 'OTEL_EXPORTER_OTLP_ENDPOINT' && url.pathname.endsWith('/v1/traces/v1/traces')) {
+      problems.push(
+        'spanwright: OTEL_EXPORTER_OTLP_ENDPOINT already ends with /v1/traces and the path is added again; give the base URL, or the full one as OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+      );
+    }
+    if (otlp.protocol === 'grpc' && url.port === '4318') {
+      problems.push('spanwright: OTLP over grpc to port 4318, the usual OTLP/HTTP port; gRPC is usually 4317');
+    }
+    if (otlp.protocol !== 'grpc' && url.port === '4317') {
+      problems.push(`spanwright: OTLP over ${otlp.protocol} to port 4317, the usual gRPC port; OTLP/HTTP is usually 4318`);
+    }
+  }
+  if (config.instrumentation.koa && !config.instrumentation.http) {
+    problems.push('spanwright: koa is instrumented without http: there is no server span to name after the route; declare http too');
+  }
+  return problems;
+}
+
+/** Hints for "no traces appearing" that may be intended (printed at OTEL_LOG_LEVEL=info). */
 export function configHints(config: ResolvedConfig): string[] {
   if (!config.enabled) return [];
   const hints: string[] = [];
@@ -61,24 +89,6 @@ export function configHints(config: ResolvedConfig): string[] {
     hints.push(
       'spanwright: no exporter: spans are recorded but sent nowhere; set OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_CONSOLE=true',
     );
-  }
-  const otlp = config.otlp;
-  if (otlp !== undefined) {
-    const url = new URL(otlp.url);
-    if (otlp.urlFrom === 'OTEL_EXPORTER_OTLP_ENDPOINT' && url.pathname.endsWith('/v1/traces/v1/traces')) {
-      hints.push(
-        'spanwright: OTEL_EXPORTER_OTLP_ENDPOINT already ends with /v1/traces and the path is added again; give the base URL, or the full one as OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-      );
-    }
-    if (otlp.protocol === 'grpc' && url.port === '4318') {
-      hints.push('spanwright: OTLP over grpc to port 4318, the usual OTLP/HTTP port; gRPC is usually 4317');
-    }
-    if (otlp.protocol !== 'grpc' && url.port === '4317') {
-      hints.push(`spanwright: OTLP over ${otlp.protocol} to port 4317, the usual gRPC port; OTLP/HTTP is usually 4318`);
-    }
-  }
-  if (config.instrumentation.koa && !config.instrumentation.http) {
-    hints.push('spanwright: koa is instrumented without http: there is no server span to name after the route; declare http too');
   }
   if (config.ratio === 0) {
     hints.push('spanwright: sampling ratio is 0: only traces whose incoming traceparent is sampled are kept');

@@ -5,11 +5,11 @@
  */
 import type { ManifestModel } from './model';
 import { resolveConfig } from './config';
-import { configHints, describeConfig } from './describe';
+import { configHints, configProblems, describeConfig } from './describe';
 
 export function runDoctor(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): string[] {
   const { config, warnings } = resolveConfig(manifest, env);
-  const problems = [...warnings, ...configHints(config)];
+  const problems = [...warnings, ...configProblems(config), ...configHints(config)];
   return [
     ...describeConfig(config),
     ...(problems.length > 0 ? problems : ['spanwright: no problems found in the configuration']),

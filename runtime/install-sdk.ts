@@ -18,7 +18,7 @@ import { createOtlpExporter } from './otlp';
 import { BoundedQueueProcessor, CountingExporter, DropReporter, ExportCounters } from './export-stats';
 import { createInstrumentations, modulesLoadedEarly } from './instrumentations';
 import { DbSystemFixupProcessor } from './db-system-fixup';
-import { configHints, describeConfig } from './describe';
+import { configHints, configProblems, describeConfig } from './describe';
 import { installDiagnostics } from './diagnostics';
 import { atLeast, type WriteLine } from './log-level';
 import { installSignalHandlers, withTimeout } from './shutdown';
@@ -87,7 +87,7 @@ export function installSdk(
 ): TracingHandle {
   setTracingEnabled(true);
   installDiagnostics(config.logLevel, stderr);
-  if (atLeast(config.logLevel, 'warn')) for (const line of earlyModuleWarnings(config)) stderr(line);
+  if (atLeast(config.logLevel, 'warn')) for (const line of [...configProblems(config), ...earlyModuleWarnings(config)]) stderr(line);
 
   const counters = new ExportCounters();
   const processors: SpanProcessor[] = [];
