@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from './diagnostics';
 import { positionOf, type LoadedManifest } from './load';
+import { DEFAULTS } from './model';
 import {
   camelCase,
   closest,
@@ -262,7 +263,7 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
     out.push({ ...positionOf(loaded, path, { key }), message });
   };
   const service = isRecord(data.service) ? data.service : {};
-  const prefix = typeof service.attributePrefix === 'string' ? service.attributePrefix : 'app';
+  const prefix = typeof service.attributePrefix === 'string' ? service.attributePrefix : DEFAULTS.attributePrefix;
   const shared = isRecord(data.attributes) ? data.attributes : {};
   const sharedNames = Object.keys(shared);
 
