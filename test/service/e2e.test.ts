@@ -20,6 +20,8 @@ import {
 import { startCollector, type Collector, type ReceivedSpan } from '../collector';
 import type { SpanRecord } from './span-log';
 import { buildTree, findNode, renderTree, allNodes, type SpanNode } from './span-tree';
+import { assertConformance, spanFromConsoleJson } from '../../runtime/conformance';
+import { manifest } from '../../generated/manifest';
 
 const PREDICTIONS = '/api/v1/nba/predictions';
 const TATUM = '1628369';
@@ -636,6 +638,14 @@ function suite(target: DatabaseTarget): void {
       for (const proc of [api, upstream]) {
         expect(proc.stderr.join('').split('\n').filter((line) => line.includes('conformance')), proc.name).to.deep.equal([]);
       }
+    });
+
+    it('emitted every span, attribute type and event tracing.yaml declares, as declared (full coverage)', () => {
+      const emitted = [api, upstream, failingApi, slowApi].flatMap((proc) => proc.spans.spans.map(spanFromConsoleJson));
+      const result = assertConformance(emitted, manifest, { requireFullCoverage: true });
+      expect(result.violations).to.deep.equal([]);
+      expect(result.coverage.spans.filter((span) => !span.seen).map((span) => span.name)).to.deep.equal([]);
+      expect(result.coverage.events.filter((event) => !event.seen).map((event) => event.name)).to.deep.equal([]);
     });
 
     it('stops cleanly on SIGTERM', async () => {
