@@ -88,6 +88,8 @@ describe('runtime instrumentation: Koa + Knex + fetch in a child process', funct
     const calculate = children.find((s) => s.scope.name === 'spanwright')!;
 
     expect(select.attributes).to.include({ 'db.system.name': 'sqlite', 'db.operation.name': 'first', 'db.collection.name': 'players' });
+    // `{db.operation.name} {table}`: the SQLite file's path stays in db.namespace, out of the name.
+    expect([select.name, insert.name]).to.deep.equal(['first players', 'insert predictions']);
     const selectText = select.attributes['db.query.text'] as string;
     expect(selectText).to.equal('select * from `players` where ..');
     expect(insert.attributes).to.include({ 'db.operation.name': 'insert', 'db.collection.name': 'predictions' });
