@@ -164,7 +164,8 @@ export async function postPrediction(baseUrl: string, index = 0, signal?: AbortS
     } catch {
       traceId = null;
     }
-    return { index, status: response.status, millis: performance.now() - started, traceId };
+    const millis = performance.now() - started;
+    return response.status === 200 ? { index, status: 200, millis, traceId } : { index, status: response.status, millis, traceId, error: text.slice(0, 300) };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return { index, status: 0, millis: performance.now() - started, traceId: null, error: cause ?? (error as Error).message };
@@ -189,6 +190,11 @@ export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** The first few answers that were not 200, for failure messages. */
+export function failures(results: readonly RequestResult[], limit = 5): string[] {
+  return results.filter((r) => r.status !== 200).slice(0, limit).map((r) => `#${r.index} ${r.status} after ${Math.round(r.millis)} ms: ${r.error ?? ''}`);
 }
 
 /** Statuses counted: `{ 200: 398, 0: 2 }`. */

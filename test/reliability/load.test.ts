@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { startCollector, type Collector } from '../collector';
 import {
   assertBuilt,
+  failures,
   figure,
   killAll,
   mib,
@@ -67,7 +68,7 @@ describe(`reliability: ${REQUESTS} requests at 100% sampling`, function () {
     const seconds = (performance.now() - started) / 1000;
     const peakRss = sampler.peak();
     sampler.stop();
-    expect(statusCounts(results)).to.deep.equal({ 200: REQUESTS });
+    expect(statusCounts(results), failures(results).join('\n')).to.deep.equal({ 200: REQUESTS });
     const traceIds = results.map((r) => r.traceId!);
     expect(new Set(traceIds).size, 'distinct trace ids in the responses').to.equal(REQUESTS);
 

@@ -12,6 +12,7 @@ import { startCollector, type Collector } from '../collector';
 import {
   assertBuilt,
   droppedCount,
+  failures,
   figure,
   killAll,
   mib,
@@ -103,7 +104,7 @@ describe('reliability: collector outages', function () {
     const results = await runLoad(proc.url, count, CONCURRENCY);
     const millis = results.map((r) => r.millis);
     const done: Phase = { name, results, p50: percentile(millis, 50), p99: percentile(millis, 99), peakRss: sampler!.peak() };
-    expect(statusCounts(results), `${name}: statuses`).to.deep.equal({ 200: count });
+    expect(statusCounts(results), `${name}: statuses\n${failures(results).join('\n')}`).to.deep.equal({ 200: count });
     expect(proc.alive(), `${name}: process alive`).to.equal(true);
     return done;
   }
@@ -131,6 +132,7 @@ describe('reliability: collector outages', function () {
     const lines = proc.dropLines();
     expect(lines, `drop reports:\n${proc.stderrLines().join('\n')}`).to.have.length(1);
     expect(lines[0]).to.match(/^spanwright: dropped \d+ spans before shutdown \(.+\) exporting to http:\/\/127\.0\.0\.1:\d+\/v1\/traces; last error: .+$/);
+    figure(`${proc.name} stderr: ${lines[0]}`);
     return {
       produced: requests * expected.api,
       received: distinctSpansOf(collector, API_SERVICE).length,

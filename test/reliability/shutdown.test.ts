@@ -142,6 +142,7 @@ describe('reliability: shutdown under load', function () {
     const lines = proc.dropLines();
     expect(lines, proc.stderrLines().join('\n')).to.have.length(1);
     expect(lines[0]).to.match(/^spanwright: dropped \d+ spans before shutdown \(queue full: \d+\) exporting to http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/);
+    figure(`queue overflow stderr: ${lines[0]}`);
     const dropped = droppedCount(lines[0]!);
     expect(dropped).to.be.above(0);
     expect(dropped).to.equal(produced - received);
