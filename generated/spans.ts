@@ -4,6 +4,9 @@
 
 import { type EventDefinition, runSpan, type SpanDefinition, SpanKind, TypedSpan } from '../runtime';
 
+/** The untyped seed-style API, for code without a manifest entry yet; the helpers below are preferred. */
+export { addSpanAttributes, addSpanEvent, getSpanId, getTraceId, recordException, span, traced, tracedAsync, tracedMethod } from '../runtime';
+
 /** The instrumentation scope of every helper: the manifest's service name. */
 const scope = 'sports-bet-ai-api';
 

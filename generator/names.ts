@@ -36,6 +36,19 @@ export const HANDLE_MEMBERS: ReadonlySet<string> = new Set([
 /** Names generated/spans.ts imports from the runtime. */
 export const RUNTIME_IMPORTS: readonly string[] = ['EventDefinition', 'SpanDefinition', 'SpanKind', 'TypedSpan', 'runSpan'];
 
+/** The runtime's seed-style API, re-exported by generated/spans.ts (design: "re-exported by generated code"). */
+export const SEED_API: readonly string[] = [
+  'addSpanAttributes',
+  'addSpanEvent',
+  'getSpanId',
+  'getTraceId',
+  'recordException',
+  'span',
+  'traced',
+  'tracedAsync',
+  'tracedMethod',
+];
+
 /** Lower-case words joined by `.` (namespaces) and `_`, as OpenTelemetry attribute names are. */
 export const OTEL_KEY = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 

@@ -1,7 +1,7 @@
 /** generated/spans.ts: one typed helper, handle class and definition per span. */
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
 import type { EventModel, ManifestModel, SpanModel } from '../../runtime/model';
-import { eventTypeName, pascalCase, spanTypeNames } from '../names';
+import { eventTypeName, pascalCase, SEED_API, spanTypeNames } from '../names';
 import { attributeType, docText, header, jsDoc, keyTable, printFile, propertyKey, str, type EmitContext } from './ts';
 
 const KIND: Record<SpanModel['kind'], string> = {
@@ -125,6 +125,12 @@ export function emitSpans(model: ManifestModel, ctx: EmitContext): string {
         'SpanKind',
         'TypedSpan',
       ],
+    },
+    {
+      kind: StructureKind.ExportDeclaration,
+      moduleSpecifier: ctx.runtimeImport,
+      namedExports: [...SEED_API],
+      leadingTrivia: '/** The untyped seed-style API, for code without a manifest entry yet; the helpers below are preferred. */\n',
     },
     {
       kind: StructureKind.VariableStatement,

@@ -6,7 +6,9 @@ import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes 
 import { InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { expect } from 'chai';
+import * as runtime from '../../runtime';
 import { resetTracerCache, setTracingEnabled } from '../../runtime';
+import * as generated from '../fixtures/predictions/generated/spans';
 import { spans } from '../fixtures/predictions/generated/spans';
 
 describe('generated helpers at run time', () => {
@@ -175,6 +177,12 @@ describe('generated helpers at run time', () => {
       throw 'plain string';
     })).to.throw('plain string');
     expect(named('warm_cache').status).to.deep.equal({ code: SpanStatusCode.ERROR, message: 'plain string' });
+  });
+
+  it('re-exports the runtime seed-style API unchanged', () => {
+    for (const name of ['span', 'traced', 'tracedAsync', 'tracedMethod', 'addSpanAttributes', 'addSpanEvent', 'recordException', 'getTraceId', 'getSpanId'] as const) {
+      expect(generated[name], name).to.be.a('function').and.to.equal(runtime[name]);
+    }
   });
 
   it('with tracing disabled runs the function with a no-op handle and records nothing', async () => {

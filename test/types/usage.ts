@@ -2,7 +2,7 @@
  * Correct use of generated helpers (test/fixtures/predictions): must compile
  * under strict (`npm run typecheck`). Never executed.
  */
-import { spans, type CalculatePredictionSpan } from '../fixtures/predictions/generated/spans';
+import { addSpanEvent, span, spans, type CalculatePredictionSpan } from '../fixtures/predictions/generated/spans';
 
 function record(span: CalculatePredictionSpan): void {
   span.predictionGenerated({ confidence: 0.9 });
@@ -30,6 +30,12 @@ export async function usage(): Promise<void> {
   });
   spans.warmCache((span) => span.traceId);
   spans.calculatePrediction({ playerCount: sorted.length, playerIds: sorted }, () => undefined);
+  // The seed-style API comes along for code without a manifest entry yet.
+  const untyped: number = span('legacy_step', { 'legacy.id': 1 }, () => {
+    addSpanEvent('legacy_event', { ok: true });
+    return 1;
+  });
   void count;
   void label;
+  void untyped;
 }
