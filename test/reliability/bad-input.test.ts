@@ -8,6 +8,8 @@
  * trace, and writes its row.
  */
 import * as http from 'node:http';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { countRows } from '../../service/db';
@@ -29,6 +31,8 @@ interface Case {
   readonly rows?: 0 | 1;
   /** A served request's trace id must not be this one (a malformed traceparent starts a fresh trace). */
   readonly notTraceId?: string;
+  /** A served request's trace id must be this one (the control: a valid traceparent is honoured). */
+  readonly traceId?: string;
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
@@ -110,7 +114,16 @@ const CASES: readonly Case[] = [
   { title: 'PUT on the collection', method: 'PUT', body: VALID, status: 405, code: 'method_not_allowed' },
   { title: 'a prediction id of 1,000 characters', method: 'GET', path: `${PREDICTIONS}/${'a'.repeat(1000)}`, status: 404, code: 'prediction_not_found', field: 'id' },
   { title: 'a malformed percent-escape in the id', method: 'GET', path: `${PREDICTIONS}/%E0%A4%A`, status: 404, code: 'prediction_not_found', field: 'id' },
-  // A malformed traceparent is ignored: served, in a fresh trace.
+  // A malformed traceparent is ignored: served, in a fresh trace. The control: a valid one is honoured.
+  {
+    title: 'a valid traceparent (control): served in its trace',
+    body: VALID,
+    headers: { 'content-type': 'application/json', traceparent: `00-${A_TRACE}-00f067aa0ba902b7-01` },
+    status: 200,
+    code: null,
+    rows: 1,
+    traceId: A_TRACE,
+  },
   ...(
     [
       ['garbage', 'not-a-traceparent'],
@@ -139,8 +152,15 @@ interface Answer {
   readonly json: any;
 }
 
-/** Raw node:http, so bytes, lengths and headers go out exactly as written. */
+/**
+ * Raw node:http, so bytes, lengths and headers go out exactly as written; untraced, so an SDK
+ * another test file installed in this process cannot replace the traceparent.
+ */
 function send(baseUrl: string, c: Case): Promise<Answer> {
+  return context.with(suppressTracing(context.active()), () => sendRaw(baseUrl, c));
+}
+
+function sendRaw(baseUrl: string, c: Case): Promise<Answer> {
   const url = new URL(c.path ?? PREDICTIONS, baseUrl);
   const payload = c.body === undefined ? undefined : Buffer.isBuffer(c.body) ? c.body : Buffer.from(c.body, 'utf8');
   const headers: Record<string, string | number> = { ...(c.headers ?? { 'content-type': 'application/json' }) };
@@ -206,6 +226,7 @@ function suite(target: DatabaseTarget): void {
           expect(answer.json.traceId).to.match(/^[0-9a-f]{32}$/);
           expect(answer.json.traceId).to.not.equal(ZERO_TRACE);
           if (c.notTraceId) expect(answer.json.traceId).to.not.equal(c.notTraceId);
+          if (c.traceId) expect(answer.json.traceId).to.equal(c.traceId);
         }
         expect(api!.alive(), 'process alive').to.equal(true);
         const health = await send(api!.url, { title: 'healthz', method: 'GET', path: '/healthz', status: 200, code: null });
