@@ -4,6 +4,7 @@
  */
 import type { ManifestModel } from '../runtime/model';
 import { ManifestError, sortDiagnostics } from './diagnostics';
+import { DOCS_FILE, renderDocs } from './docs';
 import { emitBootstrap, emitManifest, emitSpans, type EmitContext } from './emit';
 import { load } from './load';
 import { buildModel } from './model';
@@ -36,6 +37,8 @@ export function generate(text: string, options: GenerateOptions = {}): Map<strin
     runtimeImport: options.runtimeImport ?? 'spanwright/runtime',
   };
   return new Map([
+    // TRACING.md: the manifest as documentation (generator/docs.ts), written and --check'ed like the code.
+    [DOCS_FILE, renderDocs(model)],
     ['bootstrap.ts', emitBootstrap(ctx)],
     ['manifest.ts', emitManifest(model, ctx)],
     ['spans.ts', emitSpans(model, ctx)],

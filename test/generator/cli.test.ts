@@ -40,9 +40,9 @@ describe('spanwright CLI (bin/spanwright.js)', function () {
     const run = spanwright(['gen'], dir);
     expect(run.code).to.equal(0);
     expect(run.stdout).to.equal(
-      'spanwright: wrote generated/bootstrap.ts\nspanwright: wrote generated/manifest.ts\nspanwright: wrote generated/spans.ts\n',
+      'spanwright: wrote generated/TRACING.md\nspanwright: wrote generated/bootstrap.ts\nspanwright: wrote generated/manifest.ts\nspanwright: wrote generated/spans.ts\n',
     );
-    expect(readdirSync(out()).sort()).to.deep.equal(['bootstrap.ts', 'manifest.ts', 'spans.ts']);
+    expect(readdirSync(out()).sort()).to.deep.equal(['TRACING.md', 'bootstrap.ts', 'manifest.ts', 'spans.ts']);
     // Outside the spanwright package, generated code imports the installed runtime.
     expect(readFileSync(out('spans.ts'), 'utf8')).to.include("from 'spanwright/runtime';");
     expect(readFileSync(out('spans.ts'), 'utf8')).to.include('calculatePrediction<R>(attributes: CalculatePredictionAttributes');
@@ -63,8 +63,8 @@ describe('spanwright CLI (bin/spanwright.js)', function () {
     writeFileSync(join(dir, 'tracing.yaml'), VALID.replace('required: true', 'required: false'));
     const run = spanwright(['gen'], dir);
     expect(run.code).to.equal(0);
-    expect(run.stdout).to.equal('spanwright: wrote generated/manifest.ts\nspanwright: wrote generated/spans.ts\n');
-    expect(readdirSync(out()).sort()).to.deep.equal(['bootstrap.ts', 'manifest.ts', 'spans.ts']);
+    expect(run.stdout).to.equal('spanwright: wrote generated/TRACING.md\nspanwright: wrote generated/manifest.ts\nspanwright: wrote generated/spans.ts\n');
+    expect(readdirSync(out()).sort()).to.deep.equal(['TRACING.md', 'bootstrap.ts', 'manifest.ts', 'spans.ts']);
   });
 
   it('--check exits 0 when generated/ is up to date', () => {
@@ -81,7 +81,7 @@ describe('spanwright CLI (bin/spanwright.js)', function () {
     const run = spanwright(['gen', '--check'], dir);
     expect(run.code).to.equal(1);
     expect(run.stderr).to.equal(
-      'spanwright: generated files differ from tracing.yaml:\n  generated/manifest.ts\n  generated/spans.ts\nrun npm run gen\n',
+      'spanwright: generated files differ from tracing.yaml:\n  generated/TRACING.md\n  generated/manifest.ts\n  generated/spans.ts\nrun npm run gen\n',
     );
     expect(readFileSync(out('spans.ts'), 'utf8')).to.equal(before);
   });
