@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostics, ManifestError } from './diagnostics';
 import { runDiffCommand } from './diff';
 import { runDocsCommand } from './docs-command';
+import { runDoctorCommand } from './doctor-command';
 import { changedFiles, readIfExists, runtimeImportFor, sourceName, writeFiles } from './files';
 import { generate } from './generate';
 import { runMigrateCommand } from './migrate';
@@ -20,7 +21,8 @@ const HELP = `${USAGE}
 Turns the tracing manifest into typed span helpers and the OpenTelemetry bootstrap.
 
 Commands:
-  gen                 generate <out>/spans.ts, manifest.ts and bootstrap.ts
+  gen                 generate <out>/spans.ts, manifest.ts, bootstrap.ts and TRACING.md
+  doctor              show what the bootstrap would set up here, and what looks wrong
   docs                write TRACING.md from the manifest          (spanwright docs --help)
   diff <old> [new]    compare two manifests, flag breaking changes (spanwright diff --help)
   migrate             rewrite call sites after renames            (spanwright migrate --help)
@@ -68,6 +70,7 @@ const SUBCOMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promis
   diff: runDiffCommand,
   docs: runDocsCommand,
   migrate: runMigrateCommand,
+  doctor: runDoctorCommand,
 };
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */

@@ -7,11 +7,22 @@ import type { ManifestModel } from './model';
 import { resolveConfig } from './config';
 import { configHints, configProblems, describeConfig } from './describe';
 
-export function runDoctor(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): string[] {
+export interface DoctorReport {
+  /** The configuration, one line a setting, secrets masked. */
+  readonly configuration: readonly string[];
+  /** Invalid values, likely mistakes and hints; empty when nothing looks wrong. */
+  readonly problems: readonly string[];
+}
+
+export function diagnose(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): DoctorReport {
   const { config, warnings } = resolveConfig(manifest, env);
-  const problems = [...warnings, ...configProblems(config), ...configHints(config)];
-  return [
-    ...describeConfig(config),
-    ...(problems.length > 0 ? problems : ['spanwright: no problems found in the configuration']),
-  ];
+  return {
+    configuration: describeConfig(config),
+    problems: [...warnings, ...configProblems(config), ...configHints(config)],
+  };
+}
+
+export function runDoctor(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): string[] {
+  const { configuration, problems } = diagnose(manifest, env);
+  return [...configuration, ...(problems.length > 0 ? problems : ['spanwright: no problems found in the configuration'])];
 }
