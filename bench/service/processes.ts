@@ -11,7 +11,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../service/db';
 import { freePort } from '../../service/launcher';
@@ -136,6 +136,34 @@ export class Workspace {
   }
 }
 
+/**
+ * CPU pinning for the throughput bench: the API alone on the last CPU, the load
+ * generator, the upstream and this process (the collector) on the others, so
+ * the API's throughput is that of one core and the load never competes with it
+ * for it. On when `taskset` exists and there are at least 2 CPUs; BENCH_PIN=0 turns it off.
+ */
+export interface Pinning {
+  readonly api: string;
+  readonly others: string;
+}
+
+export function pinning(): Pinning | undefined {
+  if (process.env.BENCH_PIN === '0') return undefined;
+  const count = cpus().length;
+  if (count < 2 || !existsSync('/usr/bin/taskset')) return undefined;
+  return { api: String(count - 1), others: count === 2 ? '0' : `0-${count - 2}` };
+}
+
+/** `[command, args]` that run node with `args`, on `cpuList` when given. */
+export function nodeCommand(args: readonly string[], cpuList?: string): [string, string[]] {
+  return cpuList === undefined ? [process.execPath, [...args]] : ['/usr/bin/taskset', ['-c', cpuList, process.execPath, ...args]];
+}
+
+/** Pins this process (and the threads it starts from now on) to `cpuList`. */
+export function pinSelf(cpuList: string): void {
+  execFileSync('/usr/bin/taskset', ['-a', '-p', '-c', cpuList, String(process.pid)], { stdio: 'ignore' });
+}
+
 /** The variables every process gets, whatever the variant (no OTEL_* from the caller's shell). */
 function baseEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'info', OTEL_SERVICE_NAME: SERVICE_NAME };
@@ -152,7 +180,7 @@ export interface Started {
 /** Spawns the predictions API of `variant` on a free port; stdout (pino) goes to /dev/null. */
 export async function startApi(
   variant: Variant,
-  options: { databaseFile: string; statsApiUrl: string; otlpEndpoint: string; extraNodeArgs?: readonly string[] },
+  options: { databaseFile: string; statsApiUrl: string; otlpEndpoint: string; extraNodeArgs?: readonly string[]; cpuList?: string },
 ): Promise<Started> {
   const port = await freePort();
   const env = {
@@ -165,18 +193,21 @@ export async function startApi(
   const args = [...(options.extraNodeArgs ?? []), ...variant.nodeArgs, path.join(DIST, 'service', 'main.js')];
   const stderr: string[] = [];
   const spawnedAt = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  // taskset execs node in place: the pid stays that of the node process.
+  const [command, commandArgs] = nodeCommand(args, options.cpuList);
+  const child = spawn(command, commandArgs, { env, cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   return { child, url: `http://127.0.0.1:${port}`, spawnedAt, stderr };
 }
 
 /** The stats upstream, tracing off, for the whole bench: after warm-up the API serves from its cache. */
-export async function startUpstream(): Promise<Started> {
+export async function startUpstream(cpuList?: string): Promise<Started> {
   const port = await freePort();
   const env = { ...baseEnv(), OTEL_TRACES_ENABLED: 'false', OTEL_SERVICE_NAME: 'stats-upstream', STATS_PORT: String(port), LOG_LEVEL: 'warn' };
   const stderr: string[] = [];
   const spawnedAt = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--require', BOOTSTRAP, path.join(DIST, 'service', 'stats-upstream.js')], {
+  const [command, args] = nodeCommand(['--require', BOOTSTRAP, path.join(DIST, 'service', 'stats-upstream.js')], cpuList);
+  const child = spawn(command, args, {
     env,
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],

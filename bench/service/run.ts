@@ -24,7 +24,7 @@ import { startCollector, type Collector } from '../../test/collector';
 import { machine, median, table, writeResults } from '../lib/results';
 import { meanPlayersPerRequest, PREDICTIONS_PATH, predictionBodies } from './bodies';
 import type { LoadOptions, LoadResult } from './load';
-import { assertBuilt, cpuMs, databaseDirectory, send, startApi, startUpstream, stop, VARIANTS, waitFor200, Workspace, type Started, type VariantId } from './processes';
+import { assertBuilt, cpuMs, databaseDirectory, nodeCommand, pinning, pinSelf, send, startApi, startUpstream, stop, VARIANTS, waitFor200, Workspace, type Started, type VariantId } from './processes';
 
 const TARGETS = [
   { id: 'spanwright', over: 'off', min: 0.75, text: 'spanwright 1.0 ≥ 0.75 × tracing off' },
@@ -52,6 +52,8 @@ const settings = {
   cpuProfDir: process.env.BENCH_CPU_PROF_DIR || undefined,
 };
 
+const pins = pinning();
+
 interface RunResult {
   readonly round: number;
   readonly variant: VariantId;
@@ -70,9 +72,8 @@ interface RunResult {
 
 /** Runs the load child asynchronously: this process hosts the collector, whose event loop must keep turning. */
 async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load.ts'), JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const [command, args] = nodeCommand(['--import', 'tsx', path.join(__dirname, 'load.ts'), JSON.stringify(options)], pins?.others);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
@@ -96,6 +97,7 @@ async function measure(
     statsApiUrl: env.upstream.url,
     otlpEndpoint: env.collector.httpEndpoint,
     extraNodeArgs: settings.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfDir] : [],
+    cpuList: pins?.api,
   });
   try {
     await waitFor200(api, { method: 'GET', path: '/healthz' }, 20);
@@ -149,6 +151,7 @@ function summary(values: readonly number[], digits: number): { median: number; m
 
 async function main(): Promise<void> {
   assertBuilt();
+  if (pins) pinSelf(pins.others);
   const startedAt = new Date();
   const loadBefore = loadavg();
   const workspace = await new Workspace().prepare();
@@ -156,7 +159,7 @@ async function main(): Promise<void> {
   let upstream: Started | undefined;
   const runs: RunResult[] = [];
   try {
-    upstream = await startUpstream();
+    upstream = await startUpstream(pins?.others);
     for (let round = 1; round <= settings.rounds; round++) {
       const order = round % 2 === 1 ? settings.variants : [...settings.variants].reverse();
       for (const variant of order) {
@@ -189,6 +192,13 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
       const b = inRound(over, round);
       return a && b ? [a.requestsPerSecond / b.requestsPerSecond] : [];
     });
+  /** The same ratio from CPU cost: `over`'s CPU per request ÷ `id`'s (what req/s would be if CPU alone limited both). */
+  const cpuRatios = (id: VariantId, over: VariantId): number[] =>
+    [...new Set(runs.map((run) => run.round))].flatMap((round) => {
+      const a = inRound(id, round);
+      const b = inRound(over, round);
+      return a && b ? [b.apiCpuMicrosPerRequest / a.apiCpuMicrosPerRequest] : [];
+    });
 
   const variants = settings.variants.map((id) => {
     const list = byVariant(id);
@@ -204,6 +214,7 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
       apiCpuMicrosPerRequest: summary(list.map((run) => run.apiCpuMicrosPerRequest), 0),
       collectorCpuMs: summary(list.map((run) => run.collectorCpuMs), 0),
       vsOff: settings.variants.includes('off') && id !== 'off' ? summary(ratios(id, 'off'), 3) : undefined,
+      cpuVsOff: settings.variants.includes('off') && id !== 'off' ? summary(cpuRatios(id, 'off'), 3) : undefined,
       collector: {
         spans: list.map((run) => run.collector.spans),
         traces: list.map((run) => run.collector.traces),
@@ -216,7 +227,7 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
   const targets = TARGETS.filter((t) => settings.variants.includes(t.id) && settings.variants.includes(t.over)).map((t) => {
     const values = ratios(t.id, t.over);
     const s = summary(values, 3);
-    return { ...t, ratio: s, met: s.median >= t.min, metEveryRound: s.min >= t.min };
+    return { ...t, ratio: s, cpuRatio: summary(cpuRatios(t.id, t.over), 3), met: s.median >= t.min, metEveryRound: s.min >= t.min };
   });
 
   const m = machine();
@@ -226,7 +237,7 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
     startedAt: when.startedAt.toISOString(),
     finishedAt: when.finishedAt.toISOString(),
     loadAverage: { before: when.loadBefore, after: when.loadAfter },
-    settings: { ...settings, bodies: predictionBodies().length, meanPlayersPerRequest: meanPlayersPerRequest(), database: `SQLite (better-sqlite3) in ${databaseDirectory()}, a fresh copy of one seeded file per run` },
+    settings: { ...settings, pinning: pins ?? null, bodies: predictionBodies().length, meanPlayersPerRequest: meanPlayersPerRequest(), database: `SQLite (better-sqlite3) in ${databaseDirectory()}, a fresh copy of one seeded file per run` },
     variants,
     targets,
     runs: runs.map(({ stderr, ...rest }) => ({ ...rest, stderr: stderr.slice(0, 2000) })),
@@ -241,10 +252,13 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
     `Load: autocannon in its own process, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.durationSeconds} s measured, over loopback;` +
       ` POST ${PREDICTIONS_PATH} cycling ${predictionBodies().length} bodies (${meanPlayersPerRequest().toFixed(1)} players a request on average, all stats-cache hits after priming).`,
     `SQLite (${databaseDirectory()}), a fresh copy of one seeded file per run; stats upstream its own process; OTLP http/protobuf to the test collector (in the bench process).`,
+    pins
+      ? `Pinned with taskset: the API alone on CPU ${pins.api}; load, upstream and collector on CPU ${pins.others} (req/s is one core's worth).`
+      : 'Not pinned to CPUs.',
     `${settings.rounds} rounds, order alternated (A B C D, D C B A, …); value = median (min–max) over rounds; ratios are taken within a round.`,
     '',
     table(
-      ['configuration', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs off', 'API CPU µs/req', 'spans received (per run)', 'spans/trace', 'traced share'],
+      ['configuration', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs off', 'API CPU µs/req', 'CPU-based vs off', 'spans received (per run)', 'spans/trace', 'traced share'],
       variants.map((v) => [
         v.label,
         v.requestsPerSecond.text,
@@ -252,6 +266,7 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
         v.p99Ms.text,
         v.vsOff?.text ?? (v.id === 'off' ? '1' : '—'),
         v.apiCpuMicrosPerRequest.text,
+        v.cpuVsOff?.text ?? (v.id === 'off' ? '1' : '—'),
         v.collector.spans.join(', '),
         VARIANTS[v.id].exports ? v.collector.spansPerTrace.text : '—',
         VARIANTS[v.id].exports ? v.collector.tracedShare.text : '—',
@@ -259,12 +274,12 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
     ),
     '',
     table(
-      ['target', 'measured: median (min–max)', ''],
-      targets.map((t) => [t.text, t.ratio.text, t.met ? (t.metEveryRound ? 'met' : 'met (median; not every round)') : 'MISSED']),
+      ['target', 'req/s ratio: median (min–max)', '', 'CPU-based ratio'],
+      targets.map((t) => [t.text, t.ratio.text, t.met ? (t.metEveryRound ? 'met' : 'met (median; not every round)') : 'MISSED', t.cpuRatio.text]),
     ),
     '',
     '`API CPU µs/req` is the API process\'s user + system CPU time over the measured run divided by the requests served;' +
-      ' it moves less than req/s when other work shares the machine. `traced share` = traces received / requests served (priming + warm-up + measured).',
+      ' it moves less than req/s when other work shares the machine; `CPU-based vs off` = off\'s CPU per request ÷ this one\'s, per round. `traced share` = traces received / requests served (priming + warm-up + measured).',
     '',
     'Rerun: `npm run build && npm run bench -- service` (quick: `BENCH_SERVICE_DURATION=3 BENCH_SERVICE_WARMUP=1 BENCH_SERVICE_ROUNDS=1`).',
   ].join('\n');
