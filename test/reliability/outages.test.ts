@@ -29,11 +29,18 @@ import {
 import { API_SERVICE, distinctSpansOf, expectedTrace, incompleteTraces, UPSTREAM_SERVICE, type ExpectedTrace } from './spans';
 
 const PHASE_REQUESTS = 200;
+/** Healthy and faulty rounds alternate, so a machine busy with something else slows both alike. */
+const ROUNDS = 3;
+const ROUND_REQUESTS = 70;
 const WARM_UP_REQUESTS = 50;
 const CONCURRENCY = 8;
 const EXPORT_TIMEOUT_MS = 400;
 /** RSS may grow this much over the process's RSS after warm-up, whatever the collector does. */
 const RSS_HEADROOM = 96 * 1024 * 1024;
+/** Requests sent after the collector is back before their spans must arrive: bounded, in probes of 10. */
+const RESUME_PROBES = 40;
+/** Largest OTLP batch (OTEL_BSP_MAX_EXPORT_BATCH_SIZE default): what one cut export can count twice. */
+const BATCH = 512;
 
 interface Phase {
   readonly name: string;
@@ -41,6 +48,12 @@ interface Phase {
   readonly p50: number;
   readonly p99: number;
   readonly peakRss: number;
+}
+
+function merge(name: string, phases: readonly Phase[]): Phase {
+  const results = phases.flatMap((p) => p.results);
+  const millis = results.map((r) => r.millis);
+  return { name, results, p50: percentile(millis, 50), p99: percentile(millis, 99), peakRss: Math.max(...phases.map((p) => p.peakRss)) };
 }
 
 describe('reliability: collector outages', function () {
@@ -84,12 +97,13 @@ describe('reliability: collector outages', function () {
     for (const db of databases) db.remove();
   });
 
-  async function startApi(): Promise<ServiceProcess> {
+  async function startApi(protocol: 'http/protobuf' | 'grpc' = 'http/protobuf'): Promise<ServiceProcess> {
     const db = tempDatabase();
     databases.push(db);
     api = await startService('predictions API', {
       env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: collector.httpEndpoint,
+        OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? collector.grpcEndpoint : collector.httpEndpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
         OTEL_EXPORTER_OTLP_TIMEOUT: String(EXPORT_TIMEOUT_MS),
         OTEL_BSP_SCHEDULE_DELAY: '100',
         DATABASE_URL: db.url,
@@ -115,14 +129,36 @@ describe('reliability: collector outages', function () {
     expect(fault.p99, `${fault.name} p99 ${fault.p99.toFixed(1)} ms vs ${healthy.name} p99 ${healthy.p99.toFixed(1)} ms`).to.be.at.most(bound);
   }
 
-  /** The requests of `phase` have their whole API side at the collector. */
-  async function expectExportResumed(p: Phase): Promise<void> {
-    const traceIds = p.results.map((r) => r.traceId!);
-    const apiSignature = expected.all.filter((s) => s.startsWith(`${API_SERVICE} `));
-    await collector
-      .waitFor(() => incompleteTraces(collector, traceIds, apiSignature, API_SERVICE).length === 0, 20_000, () => 'incomplete')
-      .catch(() => undefined); // the assertion below says what is missing
-    expect(incompleteTraces(collector, traceIds, apiSignature, API_SERVICE), `${p.name}: traces at the collector`).to.deep.equal([]);
+  /** Whether every given request has its whole API side at the collector. */
+  const exported = (results: readonly RequestResult[]): boolean =>
+    incompleteTraces(collector, results.map((r) => r.traceId!), expected.all.filter((x) => x.startsWith(`${API_SERVICE} `)), API_SERVICE).length === 0;
+
+  /**
+   * Export resumes: probes of 10 requests until one has all its spans at the collector (bounded).
+   * HTTP reconnects at the next export; gRPC waits out its reconnect backoff, and the spans that end
+   * meanwhile fail fast and are counted dropped. Returns the requests sent.
+   */
+  async function untilExportResumes(proc: ServiceProcess): Promise<{ requests: number; probes: number }> {
+    for (let probe = 1; probe <= RESUME_PROBES; probe++) {
+      const results = await runLoad(proc.url, 10, 10);
+      expect(statusCounts(results), failures(results).join('\n')).to.deep.equal({ 200: 10 });
+      const arrived = await collector.waitFor(() => exported(results), 1500, () => '').then(() => true, () => false);
+      if (arrived) return { requests: probe * 10, probes: probe };
+    }
+    expect.fail(`no request's spans arrived after the collector came back (${RESUME_PROBES} probes of 10)`);
+  }
+
+  /** ROUNDS of (healthy, faulty) phases, `toggle` switching the fault; the fault is off at the end. */
+  async function alternate(proc: ServiceProcess, toggle: (on: boolean) => Promise<void>): Promise<{ healthy: Phase; fault: Phase }> {
+    const healthy: Phase[] = [];
+    const fault: Phase[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      healthy.push(await phase(`healthy round ${round}`, proc, ROUND_REQUESTS));
+      await toggle(true);
+      fault.push(await phase(`fault round ${round}`, proc, ROUND_REQUESTS));
+      await toggle(false);
+    }
+    return { healthy: merge('healthy rounds', healthy), fault: merge('fault rounds', fault) };
   }
 
   /** Stops the API (SIGTERM) and returns the one drop line's count, with the spans produced and received. */
@@ -131,7 +167,7 @@ describe('reliability: collector outages', function () {
     expect(exit.code, proc.stderrLines().join('\n')).to.equal(0);
     const lines = proc.dropLines();
     expect(lines, `drop reports:\n${proc.stderrLines().join('\n')}`).to.have.length(1);
-    expect(lines[0]).to.match(/^spanwright: dropped \d+ spans before shutdown \(.+\) exporting to http:\/\/127\.0\.0\.1:\d+\/v1\/traces; last error: .+$/);
+    expect(lines[0]).to.match(/^spanwright: dropped \d+ spans before shutdown \(.+\) exporting to http:\/\/127\.0\.0\.1:\d+(\/|\/v1\/traces)?; last error: .+$/);
     figure(`${proc.name} stderr: ${lines[0]}`);
     return {
       produced: requests * expected.api,
@@ -149,16 +185,18 @@ describe('reliability: collector outages', function () {
     const rssAfterWarmUp = sampler.peak();
     const down = await phase('collector down', proc);
     await collector.restart();
+    const resumed = await untilExportResumes(proc);
     const back = await phase('collector back', proc);
-    await expectExportResumed(back);
+    await collector.waitFor(() => exported(back.results), 20_000, () => '').catch(() => undefined);
+    expect(exported(back.results), 'the spans of the requests after the collector came back arrived').to.equal(true);
 
     expectLatencyUnaffected(down, back);
     const peak = Math.max(down.peakRss, back.peakRss);
     expect(peak, `peak RSS ${mib(peak)} vs ${mib(rssAfterWarmUp)} after warm-up`).to.be.at.most(rssAfterWarmUp + RSS_HEADROOM);
 
-    const requests = WARM_UP_REQUESTS + 2 * PHASE_REQUESTS;
+    const requests = WARM_UP_REQUESTS + 2 * PHASE_REQUESTS + resumed.requests;
     const { produced, received, dropped, line } = await stopAndAccount(proc, requests);
-    // Down at start, no export could half-succeed: every span was received or counted dropped, exactly.
+    // Down from the start, no export could half-succeed: every span was received or counted dropped, exactly.
     expect(dropped).to.be.above(0);
     expect(dropped, line).to.equal(produced - received);
     expect(collector.stats().duplicateSpans).to.equal(0);
@@ -168,52 +206,47 @@ describe('reliability: collector outages', function () {
     );
   });
 
-  it('collector going down mid-run, then back: every request served, latency and RSS unaffected, the loss in one line, export resumes', async () => {
+  for (const protocol of ['http/protobuf', 'grpc'] as const) {
+    it(`collector going down mid-run and back, ${ROUNDS} times (${protocol}): every request served, latency and RSS unaffected, the loss in one line, export resumes`, async () => {
+      const proc = await startApi(protocol);
+      sampler = new RssSampler(proc.pid);
+      await phase('warm-up', proc, WARM_UP_REQUESTS);
+      const rssAfterWarmUp = sampler.peak();
+      const { healthy, fault } = await alternate(proc, (on) => (on ? collector.stop() : collector.restart()));
+      const resumed = await untilExportResumes(proc);
+
+      expectLatencyUnaffected(fault, healthy);
+      const peak = Math.max(healthy.peakRss, fault.peakRss);
+      expect(peak, `peak RSS ${mib(peak)} vs ${mib(rssAfterWarmUp)} after warm-up`).to.be.at.most(rssAfterWarmUp + RSS_HEADROOM);
+
+      const requests = WARM_UP_REQUESTS + 2 * ROUNDS * ROUND_REQUESTS + resumed.requests;
+      const { produced, received, dropped, line } = await stopAndAccount(proc, requests);
+      // Every span is received or counted dropped. An export cut by stop() after the collector kept it
+      // counts as both: at most one batch a stop.
+      expect(dropped).to.be.above(0);
+      expect(dropped, line).to.be.at.least(produced - received);
+      expect(dropped, line).to.be.at.most(produced - received + ROUNDS * BATCH);
+      figure(
+        `down mid-run ×${ROUNDS}, ${protocol}: ${requests} served (all 200); p99 ${fault.p99.toFixed(1)} ms down vs ${healthy.p99.toFixed(1)} ms up; ` +
+          `export resumed after ${resumed.probes} probe(s) of 10; peak RSS ${mib(peak)} (${mib(rssAfterWarmUp)} after warm-up); ` +
+          `spans produced ${produced}, received ${received}, dropped ${dropped} (1 line)`,
+      );
+    });
+  }
+
+  it(`collector slow (answers held past the ${EXPORT_TIMEOUT_MS} ms export timeout) and fast again, ${ROUNDS} times: every request served, latency and RSS unaffected, the loss in one line, export resumes`, async () => {
     const proc = await startApi();
     sampler = new RssSampler(proc.pid);
     await phase('warm-up', proc, WARM_UP_REQUESTS);
     const rssAfterWarmUp = sampler.peak();
-    const healthy = await phase('collector up', proc);
-    await collector.stop();
-    const down = await phase('collector down', proc);
-    await collector.restart();
-    const back = await phase('collector back', proc);
-    await expectExportResumed(back);
+    const { healthy, fault } = await alternate(proc, async (on) => collector.delay(on ? EXPORT_TIMEOUT_MS * 5 : 0));
+    const resumed = await untilExportResumes(proc);
 
-    expectLatencyUnaffected(down, healthy);
-    const peak = Math.max(healthy.peakRss, down.peakRss, back.peakRss);
+    expectLatencyUnaffected(fault, healthy);
+    const peak = Math.max(healthy.peakRss, fault.peakRss);
     expect(peak, `peak RSS ${mib(peak)} vs ${mib(rssAfterWarmUp)} after warm-up`).to.be.at.most(rssAfterWarmUp + RSS_HEADROOM);
 
-    const requests = WARM_UP_REQUESTS + 3 * PHASE_REQUESTS;
-    const { produced, received, dropped, line } = await stopAndAccount(proc, requests);
-    // Every span is received or counted dropped. An export cut by stop() after the collector kept it
-    // counts as both, so the bound above is one batch (512) loose.
-    expect(dropped).to.be.above(0);
-    expect(dropped, line).to.be.at.least(produced - received);
-    expect(dropped, line).to.be.at.most(produced - received + 512);
-    figure(
-      `down mid-run: ${requests} served (all 200); p99 ${down.p99.toFixed(1)} ms down vs ${healthy.p99.toFixed(1)} ms up; ` +
-        `peak RSS ${mib(peak)} (${mib(rssAfterWarmUp)} after warm-up); spans produced ${produced}, received ${received}, dropped ${dropped} (1 line)`,
-    );
-  });
-
-  it(`collector slow (answers held past the ${EXPORT_TIMEOUT_MS} ms export timeout), then fast: every request served, latency and RSS unaffected, the loss in one line, export resumes`, async () => {
-    const proc = await startApi();
-    sampler = new RssSampler(proc.pid);
-    await phase('warm-up', proc, WARM_UP_REQUESTS);
-    const rssAfterWarmUp = sampler.peak();
-    const healthy = await phase('collector fast', proc);
-    collector.delay(EXPORT_TIMEOUT_MS * 5);
-    const slow = await phase('collector slow', proc);
-    collector.delay(0);
-    const back = await phase('collector fast again', proc);
-    await expectExportResumed(back);
-
-    expectLatencyUnaffected(slow, healthy);
-    const peak = Math.max(healthy.peakRss, slow.peakRss, back.peakRss);
-    expect(peak, `peak RSS ${mib(peak)} vs ${mib(rssAfterWarmUp)} after warm-up`).to.be.at.most(rssAfterWarmUp + RSS_HEADROOM);
-
-    const requests = WARM_UP_REQUESTS + 3 * PHASE_REQUESTS;
+    const requests = WARM_UP_REQUESTS + 2 * ROUNDS * ROUND_REQUESTS + resumed.requests;
     const { produced, received, dropped, line } = await stopAndAccount(proc, requests);
     expect(line).to.match(/export failed: \d+|export timed out: \d+/);
     // A held export is kept by the collector on arrival and counted dropped by the service when it
@@ -222,7 +255,7 @@ describe('reliability: collector outages', function () {
     expect(dropped, line).to.be.at.most(produced);
     const stats = collector.stats();
     figure(
-      `slow collector: ${requests} served (all 200); p99 ${slow.p99.toFixed(1)} ms slow vs ${healthy.p99.toFixed(1)} ms fast; ` +
+      `slow collector ×${ROUNDS}: ${requests} served (all 200); p99 ${fault.p99.toFixed(1)} ms slow vs ${healthy.p99.toFixed(1)} ms fast; ` +
         `peak RSS ${mib(peak)} (${mib(rssAfterWarmUp)} after warm-up); spans produced ${produced}, received ${received} ` +
         `(${stats.duplicateSpans} duplicates), dropped ${dropped} (1 line)`,
     );
