@@ -22,7 +22,7 @@ const BOOTSTRAP = path.join(DIST, 'generated', 'bootstrap.js');
 const AUTO_REGISTER = require.resolve('@opentelemetry/auto-instrumentations-node/register', { paths: [ROOT] });
 const SERVICE_NAME = 'sports-bet-ai-api';
 
-export type VariantId = 'off' | 'spanwright' | 'spanwright-0.1' | 'auto' | 'none';
+export type VariantId = 'off' | 'spanwright' | 'spanwright-0.1' | 'spanwright-no-esm-hook' | 'auto' | 'none';
 
 export interface Variant {
   readonly id: VariantId;
@@ -68,6 +68,14 @@ export const VARIANTS: Readonly<Record<VariantId, Variant>> = {
     ratio: 0.1,
     nodeArgs: ['--require', BOOTSTRAP],
     env: spanwrightAt(0.1),
+  },
+  'spanwright-no-esm-hook': {
+    id: 'spanwright-no-esm-hook',
+    label: 'spanwright, ratio 1.0, OTLP, SPANWRIGHT_ESM_HOOK=false (no loader thread; this service is CommonJS)',
+    exports: true,
+    ratio: 1,
+    nodeArgs: ['--require', BOOTSTRAP],
+    env: (otlpEndpoint) => ({ ...spanwrightAt(1)(otlpEndpoint), SPANWRIGHT_ESM_HOOK: 'false' }),
   },
   auto: {
     id: 'auto',

@@ -10,7 +10,9 @@
  *   npm run bench -- startup
  *   BENCH_STARTUP_ROUNDS=3 npx tsx bench/startup/run.ts   # quick
  *
- * Variables: BENCH_STARTUP_ROUNDS (10), BENCH_STARTUP_VARIANTS (none,off,spanwright,auto).
+ * Variables: BENCH_STARTUP_ROUNDS (10), BENCH_STARTUP_VARIANTS (none,off,spanwright,spanwright-no-esm-hook,auto).
+ * `spanwright-no-esm-hook` (SPANWRIGHT_ESM_HOOK=false) shows what the import-in-the-middle
+ * loader thread costs a CommonJS service; it has no target.
  */
 import { loadavg } from 'node:os';
 import { startCollector } from '../../test/collector';
@@ -43,7 +45,7 @@ function intEnv(name: string, fallback: number): number {
 
 const settings = {
   rounds: intEnv('BENCH_STARTUP_ROUNDS', 10),
-  variants: (process.env.BENCH_STARTUP_VARIANTS || 'none,off,spanwright,auto').split(',').map((id) => {
+  variants: (process.env.BENCH_STARTUP_VARIANTS || 'none,off,spanwright,spanwright-no-esm-hook,auto').split(',').map((id) => {
     if (!(id in VARIANTS) || id === 'spanwright-0.1') throw new Error(`BENCH_STARTUP_VARIANTS: unknown variant "${id}"`);
     return id as VariantId;
   }),
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
           if (VARIANTS[id].exports && spans === 0) throw new Error(`${id}: the collector received no span from the first POST`);
           results.push({ round, variant: id, readyMs, firstPostMs, rssMiB: rss, cpuMs: cpu, spans });
           process.stdout.write(
-            `round ${round} ${id.padEnd(11)} ready ${readyMs.toFixed(0).padStart(5)} ms  first POST ${firstPostMs.toFixed(0).padStart(5)} ms  CPU ${cpu.toFixed(0).padStart(5)} ms  RSS ${rss.toFixed(1)} MiB  spans ${spans}\n`,
+            `round ${round} ${id.padEnd(22)} ready ${readyMs.toFixed(0).padStart(5)} ms  first POST ${firstPostMs.toFixed(0).padStart(5)} ms  CPU ${cpu.toFixed(0).padStart(5)} ms  RSS ${rss.toFixed(1)} MiB  spans ${spans}\n`,
           );
         } finally {
           await stop(api);
@@ -159,6 +161,7 @@ function report(results: readonly StartResult[], when: { startedAt: Date; finish
           { text: `spanwright adds ≤ ${TARGETS.maxAddedMs} ms to ready`, measured: `${spanwright.overOff.readyMs.text} ms`, met: spanwright.overOff.readyMs.median <= TARGETS.maxAddedMs },
           { text: `spanwright adds ≤ ${TARGETS.maxAddedMs} ms to the first POST`, measured: `${spanwright.overOff.firstPostMs.text} ms`, met: spanwright.overOff.firstPostMs.median <= TARGETS.maxAddedMs },
           { text: `spanwright adds ≤ ${TARGETS.maxAddedMiB} MiB RSS`, measured: `${spanwright.overOff.rssMiB.text} MiB`, met: spanwright.overOff.rssMiB.median <= TARGETS.maxAddedMiB },
+          // spanwright-no-esm-hook is informational: what the ESM loader thread costs.
           ...(auto?.overOff === undefined
             ? []
             : [
