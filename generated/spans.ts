@@ -2,7 +2,7 @@
 // Regenerate with: npm run gen
 /* eslint-disable */
 
-import { type EventDefinition, runSpan, type SpanDefinition, SpanKind, TypedSpan } from '../runtime';
+import { type EventDefinition, type ReadonlyAttributes, runSpan, type SpanDefinition, SpanKind, TypedSpan } from '../runtime';
 
 /** The untyped seed-style API, for code without a manifest entry yet; the helpers below are preferred. */
 export { addSpanAttributes, addSpanEvent, getSpanId, getTraceId, recordException, span, traced, tracedAsync, tracedMethod } from '../runtime';
@@ -26,11 +26,11 @@ export interface ApplyInjuryAdjustmentAttributes {
 export class ApplyInjuryAdjustmentSpan extends TypedSpan<ApplyInjuryAdjustmentAttributes> {
 }
 
-const applyInjuryAdjustmentDefinition: SpanDefinition<ApplyInjuryAdjustmentSpan> = {
+const applyInjuryAdjustmentDefinition: SpanDefinition<ApplyInjuryAdjustmentSpan, ApplyInjuryAdjustmentAttributes> = {
   name: 'apply_injury_adjustment',
   kind: SpanKind.INTERNAL,
   scope,
-  keys: { adjustmentFactor: 'app.adjustment_factor', injuryStatus: 'app.injury_status', playerId: 'app.player_id', team: 'app.team' },
+  attributes: (a) => ({ 'app.adjustment_factor': a.adjustmentFactor, 'app.injury_status': a.injuryStatus, 'app.player_id': a.playerId, 'app.team': a.team }),
   handle: ApplyInjuryAdjustmentSpan,
 };
 
@@ -48,11 +48,11 @@ export interface CalculateConfidenceAttributes {
 export class CalculateConfidenceSpan extends TypedSpan<CalculateConfidenceAttributes> {
 }
 
-const calculateConfidenceDefinition: SpanDefinition<CalculateConfidenceSpan> = {
+const calculateConfidenceDefinition: SpanDefinition<CalculateConfidenceSpan, CalculateConfidenceAttributes> = {
   name: 'calculate_confidence',
   kind: SpanKind.INTERNAL,
   scope,
-  keys: { gamesPlayed: 'app.games_played', modelConfidence: 'app.model_confidence', playerId: 'app.player_id' },
+  attributes: (a) => ({ 'app.games_played': a.gamesPlayed, 'app.model_confidence': a.modelConfidence, 'app.player_id': a.playerId }),
   handle: CalculateConfidenceSpan,
 };
 
@@ -78,7 +78,15 @@ export interface CalculatePredictionPredictionGeneratedEventAttributes {
   readonly predictedValue?: number;
 }
 
-const calculatePredictionPredictionGeneratedEvent: EventDefinition = { name: 'prediction_generated', keys: { confidence: 'app.confidence', playerId: 'app.player_id', predictedValue: 'app.predicted_value' } };
+const calculatePredictionPredictionGeneratedEvent: EventDefinition<CalculatePredictionPredictionGeneratedEventAttributes> = {
+  name: 'prediction_generated',
+  attributes: (a) => {
+    const out: ReadonlyAttributes = { 'app.confidence': a.confidence };
+    if (a.playerId !== undefined) out['app.player_id'] = a.playerId;
+    if (a.predictedValue !== undefined) out['app.predicted_value'] = a.predictedValue;
+    return out;
+  },
+};
 
 /** The handle of span `calculate_prediction`: typed setAttributes and one method per event. */
 export class CalculatePredictionSpan extends TypedSpan<CalculatePredictionAttributes> {
@@ -88,11 +96,11 @@ export class CalculatePredictionSpan extends TypedSpan<CalculatePredictionAttrib
   }
 }
 
-const calculatePredictionDefinition: SpanDefinition<CalculatePredictionSpan> = {
+const calculatePredictionDefinition: SpanDefinition<CalculatePredictionSpan, CalculatePredictionAttributes> = {
   name: 'calculate_prediction',
   kind: SpanKind.INTERNAL,
   scope,
-  keys: { modelVersion: 'app.model_version', playerCount: 'app.player_count', predictionType: 'app.prediction_type', sport: 'app.sport' },
+  attributes: (a) => ({ 'app.model_version': a.modelVersion, 'app.player_count': a.playerCount, 'app.prediction_type': a.predictionType, 'app.sport': a.sport }),
   handle: CalculatePredictionSpan,
 };
 
@@ -112,7 +120,10 @@ export interface LoadPlayerStatsCacheHitEventAttributes {
   readonly playerId: string;
 }
 
-const loadPlayerStatsCacheHitEvent: EventDefinition = { name: 'cache_hit', keys: { playerId: 'app.player_id' } };
+const loadPlayerStatsCacheHitEvent: EventDefinition<LoadPlayerStatsCacheHitEventAttributes> = {
+  name: 'cache_hit',
+  attributes: (a) => ({ 'app.player_id': a.playerId }),
+};
 
 /** Attributes of event `cache_miss` of span `load_player_stats`. */
 export interface LoadPlayerStatsCacheMissEventAttributes {
@@ -120,7 +131,10 @@ export interface LoadPlayerStatsCacheMissEventAttributes {
   readonly playerId: string;
 }
 
-const loadPlayerStatsCacheMissEvent: EventDefinition = { name: 'cache_miss', keys: { playerId: 'app.player_id' } };
+const loadPlayerStatsCacheMissEvent: EventDefinition<LoadPlayerStatsCacheMissEventAttributes> = {
+  name: 'cache_miss',
+  attributes: (a) => ({ 'app.player_id': a.playerId }),
+};
 
 /** The handle of span `load_player_stats`: typed setAttributes and one method per event. */
 export class LoadPlayerStatsSpan extends TypedSpan<LoadPlayerStatsAttributes> {
@@ -135,11 +149,11 @@ export class LoadPlayerStatsSpan extends TypedSpan<LoadPlayerStatsAttributes> {
   }
 }
 
-const loadPlayerStatsDefinition: SpanDefinition<LoadPlayerStatsSpan> = {
+const loadPlayerStatsDefinition: SpanDefinition<LoadPlayerStatsSpan, LoadPlayerStatsAttributes> = {
   name: 'load_player_stats',
   kind: SpanKind.INTERNAL,
   scope,
-  keys: { cacheHits: 'app.cache_hits', cacheMisses: 'app.cache_misses', playerCount: 'app.player_count' },
+  attributes: (a) => ({ 'app.cache_hits': a.cacheHits, 'app.cache_misses': a.cacheMisses, 'app.player_count': a.playerCount }),
   handle: LoadPlayerStatsSpan,
 };
 

@@ -6,6 +6,7 @@
  */
 import {
   INVALID_SPAN_CONTEXT,
+  context,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -16,39 +17,34 @@ import {
 } from '@opentelemetry/api';
 import { tracingState } from './state';
 
-/** TypeScript field name → OpenTelemetry attribute key. */
-export type KeyTable = Readonly<Record<string, string>>;
+/**
+ * Turns a span's (or event's) typed fields into OpenTelemetry attributes.
+ * Generated per span and per event: one object literal with the keys written
+ * out, so the hot path has no key table to walk. Span mappers may leave
+ * `undefined` values in (the SDK skips them); event mappers leave them out
+ * (the SDK would keep them on the event).
+ */
+export type AttributeMapper<A> = (values: A) => ReadonlyAttributes;
 
-export interface EventDefinition {
+/** Attributes as the typed fields hold them: arrays may be readonly (the SDK copies or only reads them). */
+export type ReadonlyAttributes = {
+  [key: string]: AttributeValue | readonly string[] | readonly number[] | readonly boolean[] | undefined;
+};
+
+export interface EventDefinition<E extends object = object> {
   readonly name: string;
-  readonly keys: KeyTable;
+  /** Absent for an event declared without attributes. */
+  readonly attributes?: AttributeMapper<E>;
 }
 
-export interface SpanDefinition<H extends TypedSpan<any> = TypedSpan<any>> {
+export interface SpanDefinition<H extends TypedSpan<A>, A extends object> {
   readonly name: string;
   readonly kind: SpanKind;
   /** The instrumentation scope: the manifest's service name. */
   readonly scope: string;
-  readonly keys: KeyTable;
+  readonly attributes: AttributeMapper<Partial<A>>;
   /** The handle class handed to the user's function. */
-  readonly handle: new (span: Span, keys: KeyTable) => H;
-}
-
-/** Attribute object of a span (or event) with TypeScript field names. */
-type FieldValues = { readonly [field: string]: AttributeValue | undefined };
-
-/** Maps TypeScript field names to OpenTelemetry keys; `undefined` values are left out. */
-export function toAttributes(keys: KeyTable, values: object | undefined): Attributes {
-  const out: Attributes = {};
-  if (values === undefined) return out;
-  for (const field in values) {
-    const value = (values as FieldValues)[field];
-    if (value === undefined) continue;
-    // An undeclared field (only possible from untyped callers) keeps its name, so the
-    // conformance checker can report it instead of it vanishing.
-    out[keys[field] ?? field] = value;
-  }
-  return out;
+  readonly handle: new (span: Span, attributes: AttributeMapper<Partial<A>>) => H;
 }
 
 /**
@@ -62,13 +58,13 @@ export class TypedSpan<A extends object> {
   constructor(
     /** The underlying OpenTelemetry span, for what the typed surface does not cover. */
     readonly raw: Span,
-    private readonly keys: KeyTable,
+    private readonly attributesOf: AttributeMapper<Partial<A>>,
   ) {
     this.recording = raw.isRecording();
   }
 
   setAttributes(attributes: Partial<A>): this {
-    if (this.recording) this.raw.setAttributes(toAttributes(this.keys, attributes));
+    if (this.recording) this.raw.setAttributes(this.attributesOf(attributes) as Attributes);
     return this;
   }
 
@@ -91,34 +87,38 @@ export class TypedSpan<A extends object> {
     return this.recording;
   }
 
-  protected emitEvent(event: EventDefinition, attributes: object | undefined): void {
-    if (this.recording) this.raw.addEvent(event.name, toAttributes(event.keys, attributes));
+  protected emitEvent<E extends object>(event: EventDefinition<E>, attributes: E | undefined): void {
+    if (!this.recording) return;
+    this.raw.addEvent(event.name, attributes === undefined || event.attributes === undefined ? undefined : (event.attributes(attributes) as Attributes));
   }
 }
 
-const tracers = new Map<string, Tracer>();
+/** Bumped by resetTracerCache; a definition's cached tracer from an older generation is looked up again. */
+let tracerGeneration = 0;
+const TRACER = Symbol('spanwright.tracer');
 
-function tracerFor(scope: string): Tracer {
-  let tracer = tracers.get(scope);
-  if (tracer === undefined) {
-    tracer = trace.getTracer(scope);
-    tracers.set(scope, tracer);
-  }
+/** The tracer of a definition's scope, kept on the definition: a property read per call, not a map lookup. */
+function tracerOf(def: object & { readonly scope: string }): Tracer {
+  const slot = def as { readonly scope: string; [TRACER]?: { tracer: Tracer; generation: number } };
+  const cached = slot[TRACER];
+  if (cached !== undefined && cached.generation === tracerGeneration) return cached.tracer;
+  const tracer = trace.getTracer(slot.scope);
+  slot[TRACER] = { tracer, generation: tracerGeneration };
   return tracer;
 }
 
 /** Forgets cached tracers; for tests that install a new global provider. */
 export function resetTracerCache(): void {
-  tracers.clear();
+  tracerGeneration++;
 }
 
 const noopSpan: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 /** Where a definition keeps its shared no-op handle: a property read, not a map lookup, on the off path. */
 const NOOP = Symbol('spanwright.noopHandle');
 
-function noopHandle<H extends TypedSpan<any>>(def: SpanDefinition<H>): H {
-  const slot = def as SpanDefinition<H> & { [NOOP]?: H };
-  return (slot[NOOP] ??= new def.handle(noopSpan, def.keys));
+function noopHandle<H extends TypedSpan<A>, A extends object>(def: SpanDefinition<H, A>): H {
+  const slot = def as SpanDefinition<H, A> & { [NOOP]?: H };
+  return (slot[NOOP] ??= new def.handle(noopSpan, def.attributes));
 }
 
 export function asException(error: unknown): Error | string {
@@ -149,10 +149,12 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * (sync or async) end it, throws and rejections record the exception, set
  * ERROR, end it and are rethrown. Returns what `fn` returns, with its type.
  */
-export function endAround<R>(span: Span, fn: () => R): R {
+export function endAround<R>(span: Span, fn: () => R): R;
+export function endAround<T, R>(span: Span, fn: (arg: T) => R, arg: T): R;
+export function endAround<T, R>(span: Span, fn: (arg?: T) => R, arg?: T): R {
   let result: R;
   try {
-    result = fn();
+    result = fn(arg);
   } catch (error) {
     failSpan(span, error);
     span.end();
@@ -175,18 +177,26 @@ export function endAround<R>(span: Span, fn: () => R): R {
   return result;
 }
 
-/** What every generated helper calls. The start attributes go to the sampler. */
+/** Runs the user's function for `runSpan`: module level, so a call allocates no closure. */
+function runInSpan<H extends TypedSpan<any>, R>(fn: (span: H) => R, handle: H): R {
+  return endAround(handle.raw, fn, handle);
+}
+
+/**
+ * What every generated helper calls. The start attributes go to the sampler.
+ * It does what `tracer.startActiveSpan` does (start the span under the active
+ * context, make it active, run `fn`) without the two closures per call that
+ * wrapping `startActiveSpan` would take.
+ */
 export function runSpan<A extends object, H extends TypedSpan<A>, R>(
-  def: SpanDefinition<H>,
+  def: SpanDefinition<H, A>,
   attributes: A,
   fn: (span: H) => R,
 ): R {
   if (!tracingState.enabled) return fn(noopHandle(def));
-  return tracerFor(def.scope).startActiveSpan(
-    def.name,
-    { kind: def.kind, attributes: toAttributes(def.keys, attributes) },
-    (span) => endAround(span, () => fn(new def.handle(span, def.keys))),
-  );
+  const parent = context.active();
+  const span = tracerOf(def).startSpan(def.name, { kind: def.kind, attributes: def.attributes(attributes) as Attributes }, parent);
+  return context.with(trace.setSpan(parent, span), runInSpan<H, R>, undefined, fn, new def.handle(span, def.attributes));
 }
 
 export { SpanKind };

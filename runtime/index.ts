@@ -1,16 +1,21 @@
 // The public runtime: what generated code and services import.
 export * from './model';
+import { runSpan as runSpanCore } from './helper';
+/**
+ * A plain property, not a re-export: TypeScript compiles `export { x } from`
+ * to a getter, and generated helpers read this one on every call.
+ */
+export const runSpan = runSpanCore;
 export {
   TypedSpan,
-  runSpan,
   endAround,
   failSpan,
-  toAttributes,
   resetTracerCache,
   SpanKind,
   type SpanDefinition,
   type EventDefinition,
-  type KeyTable,
+  type AttributeMapper,
+  type ReadonlyAttributes,
 } from './helper';
 export { tracingState, setTracingEnabled } from './state';
 export {

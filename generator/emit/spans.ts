@@ -2,7 +2,7 @@
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
 import type { EventModel, ManifestModel, SpanModel } from '../../runtime/model';
 import { eventTypeName, pascalCase, SEED_API, spanTypeNames } from '../names';
-import { attributeType, docText, header, jsDoc, keyTable, printFile, propertyKey, str, type EmitContext } from './ts';
+import { attributeType, docText, eventAttributeMapper, header, jsDoc, printFile, propertyKey, spanAttributeMapper, str, type EmitContext } from './ts';
 
 const KIND: Record<SpanModel['kind'], string> = {
   internal: 'SpanKind.INTERNAL',
@@ -33,24 +33,24 @@ function attributesInterface(ctx: EmitContext, name: string, doc: string, attrib
   };
 }
 
-function eventStatements(ctx: EmitContext, span: SpanModel, event: EventModel): StatementStructures[] {
-  const out: StatementStructures[] = [];
+function eventStatements(ctx: EmitContext, span: SpanModel, event: EventModel): (string | StatementStructures)[] {
+  const out: (string | StatementStructures)[] = [];
   if (event.attributes.length > 0) {
     out.push(
       attributesInterface(ctx, eventTypeName(span.name, event.name), `Attributes of event \`${event.name}\` of span \`${span.name}\`.`, event.attributes),
     );
   }
-  out.push({
-    kind: StructureKind.VariableStatement,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [
-      {
-        name: eventConstName(span, event),
-        type: 'EventDefinition',
-        initializer: `{ name: ${str(event.name)}, keys: ${keyTable(event.attributes)} }`,
-      },
-    ],
-  });
+  const name = eventConstName(span, event);
+  out.push(
+    event.attributes.length === 0
+      ? `const ${name}: EventDefinition = { name: ${str(event.name)} };`
+      : [
+          `const ${name}: EventDefinition<${eventTypeName(span.name, event.name)}> = {`,
+          `  name: ${str(event.name)},`,
+          `  attributes: ${eventAttributeMapper(event.attributes)},`,
+          `};`,
+        ].join('\n'),
+  );
   return out;
 }
 
@@ -84,11 +84,11 @@ function spanStatements(ctx: EmitContext, span: SpanModel): (string | StatementS
   });
   out.push(
     [
-      `const ${definitionName(span)}: SpanDefinition<${types.handle}> = {`,
+      `const ${definitionName(span)}: SpanDefinition<${types.handle}, ${types.attributes}> = {`,
       `  name: ${str(span.name)},`,
       `  kind: ${KIND[span.kind]},`,
       `  scope,`,
-      `  keys: ${keyTable(span.attributes)},`,
+      `  attributes: ${spanAttributeMapper(span.attributes)},`,
       `  handle: ${types.handle},`,
       `};`,
     ].join('\n'),
@@ -110,6 +110,10 @@ function helper(ctx: EmitContext, span: SpanModel): string {
   ].join('\n');
 }
 
+function usesReadonlyAttributes(model: ManifestModel): boolean {
+  return model.spans.some((span) => span.events.some((event) => event.attributes.some((attr) => !attr.required)));
+}
+
 export function emitSpans(model: ManifestModel, ctx: EmitContext): string {
   const statements: (string | StatementStructures)[] = [];
   for (const span of model.spans) statements.push(...spanStatements(ctx, span));
@@ -120,6 +124,8 @@ export function emitSpans(model: ManifestModel, ctx: EmitContext): string {
       moduleSpecifier: ctx.runtimeImport,
       namedImports: [
         { name: 'EventDefinition', isTypeOnly: true },
+        // Only event mappers with optional fields name the type.
+        ...(usesReadonlyAttributes(model) ? [{ name: 'ReadonlyAttributes', isTypeOnly: true }] : []),
         'runSpan',
         { name: 'SpanDefinition', isTypeOnly: true },
         'SpanKind',

@@ -63,10 +63,37 @@ export function attributeType(attr: AttributeModel): string {
   }
 }
 
-/** `{ fieldName: 'otel.key', … }` on one line. */
-export function keyTable(attributes: readonly AttributeModel[]): string {
-  if (attributes.length === 0) return '{}';
-  return `{ ${attributes.map((a) => `${propertyKey(a.tsName)}: ${str(a.key)}`).join(', ')} }`;
+/** `a.field`, or `a['field']` where the TypeScript name is not an identifier. */
+function fieldOf(tsName: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(tsName) ? `a.${tsName}` : `a[${str(tsName)}]`;
+}
+
+/**
+ * The mapper of a span's attributes: `(a) => ({ 'otel.key': a.field, … })` on
+ * one line. Undefined fields stay in; the SDK skips them when it sets them.
+ */
+export function spanAttributeMapper(attributes: readonly AttributeModel[]): string {
+  if (attributes.length === 0) return '() => ({})';
+  return `(a) => ({ ${attributes.map((attr) => `${str(attr.key)}: ${fieldOf(attr.tsName)}`).join(', ')} })`;
+}
+
+/**
+ * The mapper of an event's attributes. Optional fields are set only when
+ * defined: the SDK keeps an undefined value on an event, and exporters would
+ * send it as an empty attribute.
+ */
+export function eventAttributeMapper(attributes: readonly AttributeModel[]): string {
+  const required = attributes.filter((attr) => attr.required);
+  const optional = attributes.filter((attr) => !attr.required);
+  const literal = `{ ${required.map((attr) => `${str(attr.key)}: ${fieldOf(attr.tsName)}`).join(', ')} }`.replace('{  }', '{}');
+  if (optional.length === 0) return `(a) => (${literal})`;
+  return [
+    '(a) => {',
+    `    const out: ReadonlyAttributes = ${literal};`,
+    ...optional.map((attr) => `    if (${fieldOf(attr.tsName)} !== undefined) out[${str(attr.key)}] = ${fieldOf(attr.tsName)};`),
+    '    return out;',
+    '  }',
+  ].join('\n');
 }
 
 /**

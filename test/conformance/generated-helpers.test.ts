@@ -51,12 +51,19 @@ describe('conformance of the generated helpers', () => {
   });
 
   it('reports what untyped callers get past the compiler', () => {
-    const untyped = spans as unknown as Record<string, (attributes: object, fn: (span: { raw: { addEvent(name: string): void } }) => void) => void>;
-    untyped.calculatePrediction!({ playerCount: 1.5, sport: 'nhl', extra: true }, (span) => span.raw.addEvent('surprise'));
+    type RawSpan = { addEvent(name: string): void; setAttribute(key: string, value: boolean): void };
+    const untyped = spans as unknown as Record<string, (attributes: object, fn: (span: { raw: RawSpan }) => void) => void>;
+    untyped.calculatePrediction!({ playerCount: 1.5, sport: 'nhl', extra: true }, (span) => {
+      span.raw.setAttribute('app.surprise', true);
+      span.raw.addEvent('surprise');
+    });
+    const [recorded] = exporter.getFinishedSpans();
+    // The generated mapper writes declared fields only: an undeclared field never reaches the span.
+    expect(recorded!.attributes).not.to.have.any.keys('extra', 'app.extra');
     expect(checkConformance(exporter.getFinishedSpans(), manifest).violations.map((v) => v.message)).to.deep.equal([
       'calculate_prediction: attribute "app.player_count" must be int, got 1.5 (double)',
       'calculate_prediction: attribute "app.sport" is "nhl", not one of nba, nfl, mlb',
-      'calculate_prediction: attribute "extra" is not declared',
+      'calculate_prediction: attribute "app.surprise" is not declared',
       'calculate_prediction: event "surprise" is not declared',
     ]);
   });

@@ -113,6 +113,26 @@ describe('generated helpers at run time', () => {
     ]);
   });
 
+  it('leaves an omitted optional event attribute out of the event, not in it as undefined', () => {
+    spans.calculatePrediction({ playerCount: 1 }, (span) => {
+      span.predictionGenerated({ confidence: 0.5 });
+      span.predictionGenerated({ confidence: 0.25, playerId: undefined });
+    });
+    const events = named('calculate_prediction').events.map((e) => e.attributes);
+    expect(events).to.deep.equal([{ 'app.confidence': 0.5 }, { 'app.confidence': 0.25 }]);
+  });
+
+  it('setAttributes with an undefined field keeps the value set before', () => {
+    spans.calculatePrediction({ playerCount: 3, modelVersion: 'v1' }, (span) => {
+      span.setAttributes({ modelVersion: undefined, cached: true });
+    });
+    expect(named('calculate_prediction').attributes).to.deep.equal({
+      'app.player_count': 3,
+      'app.model_version': 'v1',
+      'app.cached': true,
+    });
+  });
+
   it('setAttributes adds the span own attributes under their keys', () => {
     spans.calculatePrediction({ playerCount: 3 }, (span) => {
       span.setAttributes({ modelVersion: 'v2', cached: false }).setAttributes({ scores: [0.5, 1.5] });
