@@ -2,7 +2,7 @@
 // Regenerate with: npm run gen
 /* eslint-disable */
 
-import { type EventDefinition, type ReadonlyAttributes, runSpan, type SpanDefinition, SpanKind, TypedSpan } from '../runtime';
+import { type EventDefinition, runSpan, type SpanDefinition, SpanKind, TypedSpan } from '../runtime';
 
 /** The untyped seed-style API, for code without a manifest entry yet; the helpers below are preferred. */
 export { addSpanAttributes, addSpanEvent, getSpanId, getTraceId, recordException, span, traced, tracedAsync, tracedMethod } from '../runtime';
@@ -12,13 +12,13 @@ const scope = 'sports-bet-ai-api';
 
 /** Attributes of span `apply_injury_adjustment`. */
 export interface ApplyInjuryAdjustmentAttributes {
-  /** Factor the season average was multiplied by. (app.adjustment_factor, tracing.yaml:124) */
+  /** Factor the season average was multiplied by. (app.adjustment_factor, tracing.yaml:125) */
   readonly adjustmentFactor?: number;
-  /** The player's injury report status. (app.injury_status, tracing.yaml:123) */
+  /** The player's injury report status. (app.injury_status, tracing.yaml:124) */
   readonly injuryStatus: 'healthy' | 'questionable' | 'doubtful' | 'out';
-  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:121) */
+  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:122) */
   readonly playerId: string;
-  /** Three-letter code of the player's team, e.g. BOS. (app.team, tracing.yaml:122) */
+  /** Three-letter code of the player's team, e.g. BOS. (app.team, tracing.yaml:123) */
   readonly team?: string;
 }
 
@@ -36,11 +36,11 @@ const applyInjuryAdjustmentDefinition: SpanDefinition<ApplyInjuryAdjustmentSpan,
 
 /** Attributes of span `calculate_confidence`. */
 export interface CalculateConfidenceAttributes {
-  /** Games the player played this season. (app.games_played, tracing.yaml:134) */
+  /** Games the player played this season. (app.games_played, tracing.yaml:135) */
   readonly gamesPlayed?: number;
-  /** Confidence of the model in one prediction, 0 to 1. (app.model_confidence, tracing.yaml:137) */
+  /** Confidence of the model in one prediction, 0 to 1. (app.model_confidence, tracing.yaml:138) */
   readonly modelConfidence?: number;
-  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:133) */
+  /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:134) */
   readonly playerId: string;
 }
 
@@ -63,29 +63,24 @@ export interface CalculatePredictionAttributes {
   /** Number of players in the request. (app.player_count, tracing.yaml:96) */
   readonly playerCount: number;
   /** The statistic being predicted. (app.prediction_type, tracing.yaml:100) */
-  readonly predictionType?: 'points' | 'rebounds' | 'assists';
+  readonly predictionType: 'points' | 'rebounds' | 'assists';
   /** The league the prediction is for. (app.sport, tracing.yaml:101) */
   readonly sport?: 'nba' | 'nfl' | 'mlb';
 }
 
 /** Attributes of event `prediction_generated` of span `calculate_prediction`. */
 export interface CalculatePredictionPredictionGeneratedEventAttributes {
-  /** Confidence of the prediction, 0 to 1. (app.confidence, tracing.yaml:111) */
+  /** Confidence of the prediction, 0 to 1. (app.confidence, tracing.yaml:112) */
   readonly confidence: number;
   /** NBA.com person id of the player, e.g. 1628369. (app.player_id, tracing.yaml:107) */
-  readonly playerId?: string;
+  readonly playerId: string;
   /** The predicted value of the statistic. (app.predicted_value, tracing.yaml:108) */
-  readonly predictedValue?: number;
+  readonly predictedValue: number;
 }
 
 const calculatePredictionPredictionGeneratedEvent: EventDefinition<CalculatePredictionPredictionGeneratedEventAttributes> = {
   name: 'prediction_generated',
-  attributes: (a) => {
-    const out: ReadonlyAttributes = { 'app.confidence': a.confidence };
-    if (a.playerId !== undefined) out['app.player_id'] = a.playerId;
-    if (a.predictedValue !== undefined) out['app.predicted_value'] = a.predictedValue;
-    return out;
-  },
+  attributes: (a) => ({ 'app.confidence': a.confidence, 'app.player_id': a.playerId, 'app.predicted_value': a.predictedValue }),
 };
 
 /** The handle of span `calculate_prediction`: typed setAttributes and one method per event. */
@@ -159,11 +154,11 @@ const loadPlayerStatsDefinition: SpanDefinition<LoadPlayerStatsSpan, LoadPlayerS
 
 /** One typed helper per span declared in tracing.yaml: `spans.<name>(attributes, fn)`. */
 export const spans = {
-  /** Scales a player's season average by their injury status. (span apply_injury_adjustment, internal, tracing.yaml:116) */
+  /** Scales a player's season average by their injury status. (span apply_injury_adjustment, internal, tracing.yaml:117) */
   applyInjuryAdjustment<R>(attributes: ApplyInjuryAdjustmentAttributes, fn: (span: ApplyInjuryAdjustmentSpan) => R): R {
     return runSpan(applyInjuryAdjustmentDefinition, attributes, fn);
   },
-  /** Works out how far the model trusts one player's prediction. (span calculate_confidence, internal, tracing.yaml:128) */
+  /** Works out how far the model trusts one player's prediction. (span calculate_confidence, internal, tracing.yaml:129) */
   calculateConfidence<R>(attributes: CalculateConfidenceAttributes, fn: (span: CalculateConfidenceSpan) => R): R {
     return runSpan(calculateConfidenceDefinition, attributes, fn);
   },

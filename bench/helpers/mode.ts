@@ -68,7 +68,7 @@ function handWritten(tracer: Tracer, n: number): number {
     'calculate_prediction',
     {
       kind: SpanKind.INTERNAL,
-      attributes: { 'app.player_count': n, 'app.sport': 'nba', 'app.model_version': 'v3' },
+      attributes: { 'app.player_count': n, 'app.prediction_type': 'points', 'app.sport': 'nba', 'app.model_version': 'v3' },
     },
     (span) => {
       try {
@@ -91,7 +91,7 @@ function handWritten(tracer: Tracer, n: number): number {
 }
 
 function generated(n: number): number {
-  return spans.calculatePrediction({ playerCount: n, sport: 'nba', modelVersion: 'v3' }, (span) => {
+  return spans.calculatePrediction({ playerCount: n, predictionType: 'points', sport: 'nba', modelVersion: 'v3' }, (span) => {
     const confidence = predict(n);
     span.predictionGenerated({ playerId: '1628369', predictedValue: confidence * 30, confidence });
     return confidence;
