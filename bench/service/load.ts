@@ -47,6 +47,8 @@ export interface LoadResult {
   readonly errors: number;
   readonly timeouts: number;
   readonly durationSeconds: number;
+  /** CPU time (user + system) this load process used, start-up included; shows whether the load side was near a core's limit. */
+  readonly cpuMs: number;
 }
 
 function run(options: LoadOptions, seconds: number): Promise<AutocannonResult> {
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     errors: result.errors + (warmup?.errors ?? 0),
     timeouts: result.timeouts + (warmup?.timeouts ?? 0),
     durationSeconds: result.duration,
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

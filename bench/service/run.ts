@@ -66,6 +66,8 @@ interface RunResult {
   readonly apiCpuMicrosPerRequest: number;
   /** CPU time of this process (the collector, mostly) during the measured run, ms. */
   readonly collectorCpuMs: number;
+  /** CPU time of the load process (autocannon) over the measured run, ms (its start-up included). */
+  readonly loadCpuMs: number;
   readonly collector: { readonly spans: number; readonly traces: number; readonly requests: number };
   readonly stderr: string;
 }
@@ -126,6 +128,7 @@ async function measure(
       requestsServed: bodies.length + (warmup?.requests ?? 0) + result.requests,
       apiCpuMicrosPerRequest: (apiCpu * 1000) / result.requests,
       collectorCpuMs: (ownCpu.user + ownCpu.system) / 1000,
+      loadCpuMs: result.cpuMs,
       collector: { spans: stats.spans, traces: stats.traces, requests: stats.requests },
       stderr: api.stderr.join('').trim(),
     };
@@ -213,6 +216,9 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
       meanLatencyMs: summary(list.map((run) => run.latencyMs.mean), 2),
       apiCpuMicrosPerRequest: summary(list.map((run) => run.apiCpuMicrosPerRequest), 0),
       collectorCpuMs: summary(list.map((run) => run.collectorCpuMs), 0),
+      /** Share of one core the API used during the measured run: near 1 means the API, not the load, set the pace. */
+      apiCoreShare: summary(list.map((run) => (run.apiCpuMicrosPerRequest * run.requests) / 1e6 / settings.durationSeconds), 2),
+      loadCoreShare: summary(list.map((run) => run.loadCpuMs / 1000 / settings.durationSeconds), 2),
       vsOff: settings.variants.includes('off') && id !== 'off' ? summary(ratios(id, 'off'), 3) : undefined,
       cpuVsOff: settings.variants.includes('off') && id !== 'off' ? summary(cpuRatios(id, 'off'), 3) : undefined,
       collector: {
@@ -258,7 +264,7 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
     `${settings.rounds} rounds, order alternated (A B C D, D C B A, …); value = median (min–max) over rounds; ratios are taken within a round.`,
     '',
     table(
-      ['configuration', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs off', 'API CPU µs/req', 'CPU-based vs off', 'spans received (per run)', 'spans/trace', 'traced share'],
+      ['configuration', 'req/s', 'p50 ms', 'p99 ms', 'req/s vs off', 'API CPU µs/req', 'CPU-based vs off', 'API / load core share', 'spans received (per run)', 'spans/trace', 'traced share'],
       variants.map((v) => [
         v.label,
         v.requestsPerSecond.text,
@@ -267,6 +273,7 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
         v.vsOff?.text ?? (v.id === 'off' ? '1' : '—'),
         v.apiCpuMicrosPerRequest.text,
         v.cpuVsOff?.text ?? (v.id === 'off' ? '1' : '—'),
+        `${v.apiCoreShare.median.toFixed(2)} / ${v.loadCoreShare.median.toFixed(2)}`,
         v.collector.spans.join(', '),
         VARIANTS[v.id].exports ? v.collector.spansPerTrace.text : '—',
         VARIANTS[v.id].exports ? v.collector.tracedShare.text : '—',
@@ -279,7 +286,7 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
     ),
     '',
     '`API CPU µs/req` is the API process\'s user + system CPU time over the measured run divided by the requests served;' +
-      ' it moves less than req/s when other work shares the machine; `CPU-based vs off` = off\'s CPU per request ÷ this one\'s, per round. `traced share` = traces received / requests served (priming + warm-up + measured).',
+      ' it moves less than req/s when other work shares the machine; `CPU-based vs off` = off\'s CPU per request ÷ this one\'s, per round. `API / load core share` = CPU seconds per second of the API process and of the autocannon process (near 1.0 for the API: the API set the pace). `traced share` = traces received / requests served (priming + warm-up + measured).',
     '',
     'Rerun: `npm run build && npm run bench -- service` (quick: `BENCH_SERVICE_DURATION=3 BENCH_SERVICE_WARMUP=1 BENCH_SERVICE_ROUNDS=1`).',
   ].join('\n');
