@@ -39,7 +39,7 @@ export interface MatchResult<T> {
   readonly removed: readonly T[];
 }
 
-/** Events carry `renamedFrom` once the model has it; read it where present. */
+/** Spans, attributes and events: each may carry `renamedFrom`. */
 type Renameable = { readonly name: string; readonly renamedFrom?: string };
 
 const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -73,6 +73,7 @@ export function buildModel(loaded: LoadedManifest, source: string): ManifestMode
         tsName: camelCase(eventName),
         ...(event?.description !== undefined ? { description: event.description } : {}),
         attributes: attributes([...path, 'events', eventName], event?.attributes),
+        ...(event?.renamed_from !== undefined ? { renamedFrom: event.renamed_from } : {}),
         location: location([...path, 'events', eventName]),
       }))
       .sort(byName);

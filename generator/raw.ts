@@ -17,6 +17,7 @@ export interface RawAttribute {
 export interface RawEvent {
   readonly description?: string;
   readonly attributes?: Readonly<Record<string, RawAttribute | null>>;
+  readonly renamed_from?: string;
 }
 
 export interface RawSpan {

@@ -49,6 +49,8 @@ export interface EventModel {
   readonly tsName: string;
   readonly description?: string;
   readonly attributes: readonly AttributeModel[];
+  /** The YAML name this event had before, for `spanwright diff` and `migrate`. */
+  readonly renamedFrom?: string;
   readonly location?: SourceLocation;
 }
 

@@ -67,6 +67,34 @@ describe('spanwright diff', () => {
     });
   });
 
+  it('follows renamed_from on an event from YAML: a rename of the method, not a removal and an addition', async () => {
+    const dir = tempDir();
+    const manifest = (event: string, hint: string): string =>
+      [
+        'version: 1',
+        'service: { name: svc }',
+        'spans:',
+        '  calculate_prediction:',
+        '    events:',
+        `      ${event}:`,
+        hint,
+        '        attributes:',
+        '          confidence: { type: double, required: true }',
+        '',
+      ].join('\n');
+    writeFileSync(join(dir, 'old.yaml'), manifest('prediction_generated', ''));
+    writeFileSync(join(dir, 'new.yaml'), manifest('prediction_made', '        renamed_from: prediction_generated'));
+    const result = await run(runDiffCommand, ['old.yaml', 'new.yaml'], dir);
+    expect(result.code).to.equal(1);
+    expect(result.stdout).to.equal(
+      [
+        'spanwright diff: 1 change (1 breaking) from old.yaml to new.yaml',
+        '  breaking  event "prediction_generated" of span "calculate_prediction" renamed to "prediction_made" (method span.predictionGenerated → span.predictionMade)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('exits 0 with --allow-breaking, and new defaults to tracing.yaml', async () => {
     const result = await run(runDiffCommand, ['tracing.old.yaml', '--allow-breaking'], FIXTURE);
     expect(result.code).to.equal(0);

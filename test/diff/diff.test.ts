@@ -271,12 +271,12 @@ describe('diffManifests', () => {
       ],
     ],
     [
-      'an event renamed (once events carry renamedFrom)',
+      'an event renamed (renamed_from on the event)',
       {
         old: withSpan((s) => s),
         new: withSpan((s) => ({
           ...s,
-          events: [{ ...event('prediction_made', s.events[0]!.attributes as never), renamedFrom: 'prediction_generated' } as never],
+          events: [{ ...event('prediction_made', [...s.events[0]!.attributes]), renamedFrom: 'prediction_generated' }],
         })),
       },
       [
