@@ -9,7 +9,9 @@
  *   │   └── event cache_miss
  *   └── calculate_prediction  internal  3.00 ms
  *
- * Children are ordered by start time (then span id); a span's events follow
+ * Children are ordered by start time, then by the order they started in (the
+ * SDK's start times are whole milliseconds, so siblings often tie), then by
+ * span id; a span's events follow
  * its child spans. Spans that end after their root are printed at once as a
  * `(continued)` fragment; what is still held at shutdown is printed
  * then.
@@ -63,17 +65,26 @@ function spanLine(span: ReadableSpan): string {
   return line;
 }
 
-function byStart(a: ReadableSpan, b: ReadableSpan): number {
-  const d = hrTimeToMicroseconds(a.startTime) - hrTimeToMicroseconds(b.startTime);
-  if (d !== 0) return d;
-  const ia = a.spanContext().spanId;
-  const ib = b.spanContext().spanId;
-  return ia < ib ? -1 : ia > ib ? 1 : 0;
+/** Where a span stands in the order spans started, when the caller knows it. */
+export type StartOrder = (spanId: string) => number | undefined;
+
+function byStart(order: StartOrder | undefined): (a: ReadableSpan, b: ReadableSpan) => number {
+  return (a, b) => {
+    const d = hrTimeToMicroseconds(a.startTime) - hrTimeToMicroseconds(b.startTime);
+    if (d !== 0) return d;
+    const ia = a.spanContext().spanId;
+    const ib = b.spanContext().spanId;
+    const oa = order?.(ia);
+    const ob = order?.(ib);
+    if (oa !== undefined && ob !== undefined && oa !== ob) return oa - ob;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
+  };
 }
 
 /** Draws the spans of one trace; spans whose parent is not among them are roots. */
-export function renderTrace(spans: readonly ReadableSpan[], continued = false): string[] {
+export function renderTrace(spans: readonly ReadableSpan[], continued = false, order?: StartOrder): string[] {
   if (spans.length === 0) return [];
+  const sorted = byStart(order);
   const ids = new Set(spans.map((s) => s.spanContext().spanId));
   const children = new Map<string, ReadableSpan[]>();
   const roots: ReadableSpan[] = [];
@@ -95,7 +106,7 @@ export function renderTrace(spans: readonly ReadableSpan[], continued = false): 
 
   const draw = (span: ReadableSpan, prefix: string, connector: string, childPrefix: string): void => {
     lines.push(`${prefix}${connector}${spanLine(span)}`);
-    const kids = (children.get(span.spanContext().spanId) ?? []).sort(byStart);
+    const kids = (children.get(span.spanContext().spanId) ?? []).sort(sorted);
     const items: Array<{ span?: ReadableSpan; event?: string }> = [
       ...kids.map((s) => ({ span: s })),
       ...span.events.map((e) => ({ event: `event ${e.name}${formatAttributes(e.attributes)}` })),
@@ -111,7 +122,7 @@ export function renderTrace(spans: readonly ReadableSpan[], continued = false): 
       }
     });
   };
-  for (const root of roots.sort(byStart)) draw(root, '', '', '');
+  for (const root of roots.sort(sorted)) draw(root, '', '', '');
   return lines;
 }
 
@@ -128,6 +139,9 @@ export class TreeConsoleProcessor implements SpanProcessor {
   private readonly pending = new Map<string, ReadableSpan[]>();
   /** Roots already printed, so late spans are labelled `(continued)`. */
   private readonly done = new Set<string>();
+  /** Span id → when it started, counted, for spans not yet printed: breaks ties of equal start times. */
+  private readonly started = new Map<string, number>();
+  private starts = 0;
 
   constructor(private readonly write: WriteLine = writeStdout) {}
 
@@ -136,11 +150,13 @@ export class TreeConsoleProcessor implements SpanProcessor {
     const parent = span.parentSpanContext;
     const parentRoot = parent !== undefined && parent.isRemote !== true ? this.rootOf.get(parent.spanId) : undefined;
     this.rootOf.set(id, parentRoot ?? id);
+    this.started.set(id, this.starts++);
   }
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) {
       this.rootOf.delete(span.spanContext().spanId);
+      this.started.delete(span.spanContext().spanId);
       return;
     }
     const id = span.spanContext().spanId;
@@ -175,7 +191,8 @@ export class TreeConsoleProcessor implements SpanProcessor {
   }
 
   private print(spans: readonly ReadableSpan[], continued: boolean): void {
-    if (spans.length > 0) this.write(renderTrace(spans, continued).join('\n'));
+    if (spans.length > 0) this.write(renderTrace(spans, continued, (id) => this.started.get(id)).join('\n'));
+    for (const span of spans) this.started.delete(span.spanContext().spanId);
   }
 
   /** A flush while requests run must not cut traces in half: held spans wait for their root. */

@@ -201,6 +201,24 @@ describe('console export', () => {
       expect(renderTrace(shuffled.map((s) => fake(s!))).join('\n')).to.equal(EXPECTED_TREE);
     });
 
+    it('orders siblings that start in the same millisecond by the order they started, not by span id', () => {
+      const lines: string[] = [];
+      const processor = new TreeConsoleProcessor((text) => lines.push(text));
+      const root = fake({ name: 'POST /api/v1/nba/predictions', id: 'e000000000000001', kind: SpanKind.SERVER, start: 0, end: 3 });
+      // Same start time; the span ids sort the other way round from the order the spans started in.
+      const first = fake({ name: 'load_player_stats', id: 'e00000000000000f', parent: 'e000000000000001', kind: SpanKind.INTERNAL, start: 1, end: 1 });
+      const second = fake({ name: 'calculate_prediction', id: 'e00000000000000a', parent: 'e000000000000001', kind: SpanKind.INTERNAL, start: 1, end: 2 });
+      run(processor, [root, first, second], [second, first, root]);
+      expect(lines).to.deep.equal([
+        [
+          `trace ${TRACE} predictions-api`,
+          'POST /api/v1/nba/predictions  server  3.00 ms',
+          '├── load_player_stats  internal  0.00 ms',
+          '└── calculate_prediction  internal  1.00 ms',
+        ].join('\n'),
+      ]);
+    });
+
     it('draws each request a process serves in one trace as its own tree (a downstream service)', () => {
       const lines: string[] = [];
       const processor = new TreeConsoleProcessor((text) => lines.push(text));
