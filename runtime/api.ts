@@ -70,6 +70,8 @@ export function tracedAsync(name: string) {
  *   class Model { @tracedMethod() predict(...) {...} }
  */
 export function tracedMethod(name?: string) {
+  // A method of any signature: `unknown[]` would reject methods whose parameters are narrower.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return function <T extends (...args: any[]) => unknown>(
     target: object,
     propertyKey: string | symbol,

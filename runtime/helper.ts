@@ -178,7 +178,7 @@ export function endAround<T, R>(span: Span, fn: (arg?: T) => R, arg?: T): R {
 }
 
 /** Runs the user's function for `runSpan`: module level, so a call allocates no closure. */
-function runInSpan<H extends TypedSpan<any>, R>(fn: (span: H) => R, handle: H): R {
+function runInSpan<H extends { readonly raw: Span }, R>(fn: (span: H) => R, handle: H): R {
   return endAround(handle.raw, fn, handle);
 }
 

@@ -50,7 +50,7 @@ describe('golden fixtures (test/fixtures)', function () {
 
     it('is independent of declaration order in the YAML', () => {
       const reordered = text.replace(
-        /(  warm_cache: \{\}\n)$/,
+        /( {2}warm_cache: \{\}\n)$/,
         '',
       ).replace('spans:\n', 'spans:\n  warm_cache: {}\n');
       expect(reordered).to.not.equal(text);

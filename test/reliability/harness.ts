@@ -93,7 +93,7 @@ export async function startService(name: string, options: StartOptions = {}): Pr
     await waitForHealthy(url, child, 30_000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${name} did not start: ${(error as Error).message}\nstderr: ${stderr}\nstdout: ${stdoutTail}`);
+    throw new Error(`${name} did not start: ${(error as Error).message}\nstderr: ${stderr}\nstdout: ${stdoutTail}`, { cause: error });
   }
   const stderrLines = (): string[] => stderr.split('\n').filter((line) => line.length > 0);
   return {
