@@ -4,9 +4,9 @@
  * alerts and queries on span names and keys; call sites of the helpers).
  * `diffManifests` is pure; `runDiffCommand` is the CLI around it.
  */
-import { parseArgs } from 'node:util';
 import type { AttributeModel, EventModel, ManifestModel, SpanModel } from '../runtime/model';
-import { defaultModelLoader, describeLoadError, readManifestSource, type ModelLoader } from './git-source';
+import { parseCommand, usageError, type CommandIO } from './command';
+import { describeLoadError, readManifestSource } from './git-source';
 
 export type ChangeLevel = 'span' | 'attribute' | 'event';
 export type ChangeKind = 'added' | 'removed' | 'renamed' | 'changed';
@@ -310,45 +310,27 @@ function attributeRenames(olds: readonly AttributeModel[], news: readonly Attrib
 
 // ---------------------------------------------------------------- CLI
 
-const DIFF_USAGE = 'usage: spanwright diff <old> [new] [--allow-breaking] [--json]   (old/new: a file or git:<ref>; new defaults to tracing.yaml)';
+const DIFF = {
+  name: 'diff',
+  usage: 'usage: spanwright diff <old> [new] [--allow-breaking] [--json]   (old/new: a file or git:<ref>; new defaults to tracing.yaml)',
+  options: { 'allow-breaking': { type: 'boolean' }, json: { type: 'boolean' } },
+  allowPositionals: true,
+} as const;
 
 /**
  * `spanwright diff <old> [new] [--allow-breaking] [--json]`. Exit 0: no breaking
  * change (or `--allow-breaking`); 1: something breaks; 2: bad arguments or an
  * unreadable or invalid manifest.
  */
-export async function runDiffCommand(
-  argv: readonly string[],
-  io: { stdout?: (text: string) => void; stderr?: (text: string) => void; cwd?: string; loadModel?: ModelLoader } = {},
-): Promise<number> {
-  const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
-  const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        'allow-breaking': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    stderr(`spanwright diff: ${(error as Error).message}\n${DIFF_USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help === true) {
-    stdout(`${DIFF_USAGE}\n`);
-    return 0;
-  }
+export async function runDiffCommand(argv: readonly string[], io: CommandIO = {}): Promise<number> {
+  const parsed = parseCommand(DIFF, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const { ctx } = parsed;
+  const { stdout, stderr, cwd, loadModel } = ctx;
   const [oldSpec, newSpec = 'tracing.yaml', ...extra] = parsed.positionals;
   if (oldSpec === undefined || extra.length > 0) {
-    stderr(`spanwright diff: ${oldSpec === undefined ? 'missing <old>' : `unexpected argument "${extra[0]}"`}\n${DIFF_USAGE}\n`);
-    return 2;
+    return usageError(ctx, DIFF, oldSpec === undefined ? 'missing <old>' : `unexpected argument "${extra[0]}"`);
   }
-  const loadModel = io.loadModel ?? defaultModelLoader;
-  const cwd = io.cwd ?? process.cwd();
   let oldModel: ManifestModel;
   let newModel: ManifestModel;
   let labels: [string, string];

@@ -5,38 +5,26 @@
  * what looks wrong. Exit 0 when nothing does, 1 when something does, 2 for bad
  * arguments or an invalid manifest.
  */
-import { parseArgs } from 'node:util';
 import { diagnose } from '../runtime/doctor';
-import { defaultModelLoader, describeLoadError, readManifestSource } from './git-source';
+import { parseCommand, type CommandIO } from './command';
+import { describeLoadError, readManifestSource } from './git-source';
 
-const DOCTOR_USAGE = 'usage: spanwright doctor [--manifest <file>]   (default: tracing.yaml)';
+const DOCTOR = {
+  name: 'doctor',
+  usage: 'usage: spanwright doctor [--manifest <file>]   (default: tracing.yaml)',
+  options: { manifest: { type: 'string' } },
+} as const;
 
-export async function runDoctorCommand(
-  argv: readonly string[],
-  io: { stdout?: (text: string) => void; stderr?: (text: string) => void; cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<number> {
-  const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
-  const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      options: { manifest: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    stderr(`spanwright doctor: ${(error as Error).message}\n${DOCTOR_USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help === true) {
-    stdout(`${DOCTOR_USAGE}\n`);
-    return 0;
-  }
-  const manifest = parsed.values.manifest ?? 'tracing.yaml';
+export async function runDoctorCommand(argv: readonly string[], io: CommandIO = {}): Promise<number> {
+  const parsed = parseCommand(DOCTOR, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const { ctx, values } = parsed;
+  const { stdout, stderr } = ctx;
+  const manifest = values.manifest ?? 'tracing.yaml';
   let report;
   try {
-    const source = await readManifestSource(manifest, { defaultPath: manifest, cwd: io.cwd });
-    report = diagnose(defaultModelLoader(source.label, source.text), io.env ?? process.env);
+    const source = await readManifestSource(manifest, { defaultPath: manifest, cwd: ctx.cwd });
+    report = diagnose(ctx.loadModel(source.label, source.text), ctx.env);
   } catch (error) {
     stderr(describeLoadError('doctor', error));
     return 2;

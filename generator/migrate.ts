@@ -18,7 +18,6 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   Node,
   Project,
@@ -30,7 +29,8 @@ import {
 } from 'ts-morph';
 import type { AttributeModel, ManifestModel } from '../runtime/model';
 import { findRenames, type AttributeRename, type EventRenames, type SpanRenames } from './diff';
-import { defaultModelLoader, describeLoadError, readManifestSource, type ModelLoader } from './git-source';
+import { parseCommand, type CommandIO } from './command';
+import { describeLoadError, readManifestSource } from './git-source';
 import { camelCase, eventTypeName, spanTypeNames } from './names';
 
 /** One text replacement in one file. */
@@ -313,7 +313,12 @@ export function loadProject(files: readonly string[], cwd: string): Project {
 
 // ---------------------------------------------------------------- CLI
 
-const MIGRATE_USAGE = 'usage: spanwright migrate [--manifest <file>] [--from <file>|git:<ref>] [--write] [files…]';
+const MIGRATE = {
+  name: 'migrate',
+  usage: 'usage: spanwright migrate [--manifest <file>] [--from <file>|git:<ref>] [--write] [files…]',
+  options: { manifest: { type: 'string' }, from: { type: 'string' }, write: { type: 'boolean' } },
+  allowPositionals: true,
+} as const;
 
 /**
  * `spanwright migrate [--manifest tracing.yaml] [--from git:HEAD] [--write] [files…]`.
@@ -321,34 +326,10 @@ const MIGRATE_USAGE = 'usage: spanwright migrate [--manifest <file>] [--from <fi
  * from the manifest's own `renamed_from` hints. Lists the edits (dry run)
  * or, with `--write`, makes them. Exit 0 on success, 2 on bad input.
  */
-export async function runMigrateCommand(
-  argv: readonly string[],
-  io: { stdout?: (text: string) => void; stderr?: (text: string) => void; cwd?: string; loadModel?: ModelLoader } = {},
-): Promise<number> {
-  const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
-  const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        manifest: { type: 'string' },
-        from: { type: 'string' },
-        write: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    stderr(`spanwright migrate: ${(error as Error).message}\n${MIGRATE_USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help === true) {
-    stdout(`${MIGRATE_USAGE}\n`);
-    return 0;
-  }
-  const cwd = io.cwd ?? process.cwd();
-  const loadModel = io.loadModel ?? defaultModelLoader;
+export async function runMigrateCommand(argv: readonly string[], io: CommandIO = {}): Promise<number> {
+  const parsed = parseCommand(MIGRATE, argv, io);
+  if (typeof parsed === 'number') return parsed;
+  const { stdout, stderr, cwd, loadModel } = parsed.ctx;
   const manifestPath = parsed.values.manifest ?? 'tracing.yaml';
   let oldModel: ManifestModel;
   let newModel: ManifestModel;
