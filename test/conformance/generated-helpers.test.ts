@@ -3,37 +3,20 @@
  * fixture's helpers (test/fixtures/predictions/generated) on a real SDK, checked
  * against that fixture's emitted manifest.
  */
-import { context, propagation, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { expect } from 'chai';
-import { resetTracerCache } from '../../runtime';
 import { assertConformance, checkConformance } from '../../runtime/conformance';
 import { manifest } from '../fixtures/predictions/generated/manifest';
 import { spans } from '../fixtures/predictions/generated/spans';
+import { startTestProvider, type TestProvider } from '../runtime/provider';
 
 describe('conformance of the generated helpers', () => {
-  const exporter = new InMemorySpanExporter();
-  let provider: NodeTracerProvider;
-
+  let provider: TestProvider;
   before(() => {
-    trace.disable();
-    context.disable();
-    propagation.disable();
-    provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    provider.register();
-    resetTracerCache();
+    provider = startTestProvider();
   });
+  after(() => provider.stop());
 
-  after(async () => {
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-    resetTracerCache();
-  });
-
-  beforeEach(() => exporter.reset());
+  beforeEach(() => provider.exporter.reset());
 
   it('finds nothing wrong with typed calls, and full coverage once every helper ran', async () => {
     await spans.handlePredictionRequest({ route: '/api/v1/nba/predictions', sport: 'nba' }, async () => {
@@ -44,7 +27,7 @@ describe('conformance of the generated helpers', () => {
       });
     });
     spans.warmCache(() => undefined);
-    const result = assertConformance(exporter.getFinishedSpans(), manifest, { requireFullCoverage: true, checkParents: true });
+    const result = assertConformance(provider.spans(), manifest, { requireFullCoverage: true, checkParents: true });
     expect(result.violations).to.deep.equal([]);
     expect(result.coverage.spans.every((span) => span.seen)).to.equal(true);
     expect(result.coverage.events.filter((event) => !event.seen).map((event) => event.name)).to.deep.equal(['model_warning']);
@@ -57,10 +40,10 @@ describe('conformance of the generated helpers', () => {
       span.raw.setAttribute('app.surprise', true);
       span.raw.addEvent('surprise');
     });
-    const [recorded] = exporter.getFinishedSpans();
+    const [recorded] = provider.spans();
     // The generated mapper writes declared fields only: an undeclared field never reaches the span.
     expect(recorded!.attributes).not.to.have.any.keys('extra', 'app.extra');
-    expect(checkConformance(exporter.getFinishedSpans(), manifest).violations.map((v) => v.message)).to.deep.equal([
+    expect(checkConformance(provider.spans(), manifest).violations.map((v) => v.message)).to.deep.equal([
       'calculate_prediction: attribute "app.player_count" must be int, got 1.5 (double)',
       'calculate_prediction: attribute "app.sport" is "nhl", not one of nba, nfl, mlb',
       'calculate_prediction: attribute "app.surprise" is not declared',

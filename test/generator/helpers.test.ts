@@ -2,18 +2,16 @@
  * Generated helpers at run time (test/fixtures/predictions/generated/spans.ts)
  * against a real SDK: NodeTracerProvider (async context) + InMemorySpanExporter.
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import { InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
+import { SamplingDecision, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
 import * as runtime from '../../runtime';
-import { resetTracerCache, setTracingEnabled } from '../../runtime';
+import { setTracingEnabled } from '../../runtime';
+import { startTestProvider, type TestProvider } from '../runtime/provider';
 import * as generated from '../fixtures/predictions/generated/spans';
 import { spans } from '../fixtures/predictions/generated/spans';
 
 describe('generated helpers at run time', () => {
-  const exporter = new InMemorySpanExporter();
-  let provider: NodeTracerProvider;
   /** What the sampler was shown at span start. */
   const sampled: [string, Attributes][] = [];
   const recordingSampler: Sampler = {
@@ -24,31 +22,19 @@ describe('generated helpers at run time', () => {
     toString: () => 'RecordingSampler',
   };
 
+  let provider: TestProvider;
   before(() => {
-    // Other suites may have installed globals; start from none.
-    trace.disable();
-    context.disable();
-    propagation.disable();
-    provider = new NodeTracerProvider({ sampler: recordingSampler, spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    provider.register();
-    resetTracerCache();
+    provider = startTestProvider(recordingSampler);
   });
-
-  after(async () => {
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-    resetTracerCache();
-  });
+  after(() => provider.stop());
 
   beforeEach(() => {
-    exporter.reset();
+    provider.exporter.reset();
     sampled.length = 0;
   });
   afterEach(() => setTracingEnabled(true));
 
-  const finished = (): ReadableSpan[] => exporter.getFinishedSpans();
+  const finished = (): ReadableSpan[] => provider.spans();
   const named = (name: string): ReadableSpan => {
     const found = finished().filter((s) => s.name === name);
     expect(found, `spans named ${name}`).to.have.length(1);
