@@ -26,7 +26,6 @@ interface AutocannonOptions {
   readonly requests: readonly { readonly method: 'POST'; readonly path: string; readonly body: string }[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: AutocannonOptions) => Promise<AutocannonResult>;
 
 export interface LoadOptions {

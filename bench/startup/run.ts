@@ -22,7 +22,6 @@ import {
   assertBuilt,
   cpuMs,
   rssMiB,
-  send,
   startApi,
   startUpstream,
   stop,
