@@ -68,6 +68,8 @@ interface RunResult {
   readonly collectorCpuMs: number;
   /** CPU time of the load process (autocannon) over the measured run, ms (its start-up included). */
   readonly loadCpuMs: number;
+  /** Wall time of the measured window (the load process's whole life), ms. */
+  readonly windowMs: number;
   readonly collector: { readonly spans: number; readonly traces: number; readonly requests: number };
   readonly stderr: string;
 }
@@ -113,7 +115,9 @@ async function measure(
     const warmup = settings.warmupSeconds > 0 ? await runLoad({ ...load, durationSeconds: settings.warmupSeconds }) : undefined;
     const cpuBefore = cpuMs(api.child.pid!);
     const ownBefore = process.cpuUsage();
+    const windowStart = process.hrtime.bigint();
     const result = await runLoad(load);
+    const windowMs = Number(process.hrtime.bigint() - windowStart) / 1e6;
     const ownCpu = process.cpuUsage(ownBefore);
     const apiCpu = cpuMs(api.child.pid!) - cpuBefore;
     const code = await stop(api); // SIGTERM: the SDK flushes what it still holds before the process ends
@@ -129,6 +133,7 @@ async function measure(
       apiCpuMicrosPerRequest: (apiCpu * 1000) / result.requests,
       collectorCpuMs: (ownCpu.user + ownCpu.system) / 1000,
       loadCpuMs: result.cpuMs,
+      windowMs,
       collector: { spans: stats.spans, traces: stats.traces, requests: stats.requests },
       stderr: api.stderr.join('').trim(),
     };
@@ -217,8 +222,8 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
       apiCpuMicrosPerRequest: summary(list.map((run) => run.apiCpuMicrosPerRequest), 0),
       collectorCpuMs: summary(list.map((run) => run.collectorCpuMs), 0),
       /** Share of one core the API used during the measured run: near 1 means the API, not the load, set the pace. */
-      apiCoreShare: summary(list.map((run) => (run.apiCpuMicrosPerRequest * run.requests) / 1e6 / settings.durationSeconds), 2),
-      loadCoreShare: summary(list.map((run) => run.loadCpuMs / 1000 / settings.durationSeconds), 2),
+      apiCoreShare: summary(list.map((run) => (run.apiCpuMicrosPerRequest * run.requests) / 1000 / run.windowMs), 2),
+      loadCoreShare: summary(list.map((run) => run.loadCpuMs / run.windowMs), 2),
       vsOff: settings.variants.includes('off') && id !== 'off' ? summary(ratios(id, 'off'), 3) : undefined,
       cpuVsOff: settings.variants.includes('off') && id !== 'off' ? summary(cpuRatios(id, 'off'), 3) : undefined,
       collector: {
@@ -286,7 +291,7 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
     ),
     '',
     '`API CPU µs/req` is the API process\'s user + system CPU time over the measured run divided by the requests served;' +
-      ' it moves less than req/s when other work shares the machine; `CPU-based vs off` = off\'s CPU per request ÷ this one\'s, per round. `API / load core share` = CPU seconds per second of the API process and of the autocannon process (near 1.0 for the API: the API set the pace). `traced share` = traces received / requests served (priming + warm-up + measured).',
+      ' it moves less than req/s when other work shares the machine; `CPU-based vs off` = off\'s CPU per request ÷ this one\'s, per round. `API / load core share` = CPU time of the API process and of the autocannon process over the wall time of the load process\'s life (its start-up included, when the API idles; near 1 for the API: the API set the pace). `traced share` = traces received / requests served (priming + warm-up + measured).',
     '',
     'Rerun: `npm run build && npm run bench -- service` (quick: `BENCH_SERVICE_DURATION=3 BENCH_SERVICE_WARMUP=1 BENCH_SERVICE_ROUNDS=1`).',
   ].join('\n');
