@@ -76,7 +76,7 @@ export interface ResolvedConfig {
   /** How often dropped spans are reported (one line a period, only when some were dropped). */
   readonly dropReportIntervalMillis: number;
   /** Register the import-in-the-middle loader hook so ES-module imports are instrumented. */
-  readonly esmHook: boolean;
+  readonly esmHook: boolean | 'auto';
   readonly instrumentation: InstrumentationModel;
   readonly peers: readonly PeerModel[];
 }
@@ -363,7 +363,12 @@ export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = 
     warnings,
   );
 
-  const esmHook = readBoolean(env, 'SPANWRIGHT_ESM_HOOK', true, '', warnings);
+  const esmHookText = envValue(env, 'SPANWRIGHT_ESM_HOOK');
+  let esmHook: boolean | 'auto' = 'auto';
+  if (esmHookText !== undefined && esmHookText.trim().toLowerCase() !== 'auto') {
+    esmHook = parseBoolean(esmHookText) ?? 'auto';
+    if (esmHook === 'auto') warnings.invalid('SPANWRIGHT_ESM_HOOK', esmHookText, 'is not true, false or auto', 'auto');
+  }
 
   const serviceName =
     envValue(env, 'OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'] ?? manifest.service.name;

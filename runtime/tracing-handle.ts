@@ -32,7 +32,7 @@ export interface StartOptions {
   /** Extra span processors (e.g. an in-memory exporter in tests). */
   readonly spanProcessors?: readonly SpanProcessor[];
   /** Register the import-in-the-middle ESM hook when `module.register` exists. Default: SPANWRIGHT_ESM_HOOK (true). */
-  readonly esmHook?: boolean;
+  readonly esmHook?: boolean | 'auto';
 }
 
 const ACTIVE = Symbol.for('spanwright.tracing');
