@@ -12,23 +12,17 @@ import {
   type SpanKind,
   type Tracer,
 } from '@opentelemetry/api';
-import { endAround, failSpan } from './helper';
+import { endAround, failSpan, noopSpan, tracerOf } from './helper';
 import { tracingState } from './state';
 
 /** The instrumentation scope of spans made through this API. */
 export const API_SCOPE = 'spanwright';
 
-const noopSpan: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-let cachedTracer: Tracer | undefined;
+/** The seed API's tracer is cached (and reset by resetTracerCache) like a span definition's. */
+const apiScope = { scope: API_SCOPE };
 
 function tracer(): Tracer {
-  cachedTracer ??= trace.getTracer(API_SCOPE);
-  return cachedTracer;
-}
-
-/** Forgets the cached tracer; for tests that install a new global provider. */
-export function resetApiTracer(): void {
-  cachedTracer = undefined;
+  return tracerOf(apiScope);
 }
 
 export interface SpanOptions {

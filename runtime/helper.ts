@@ -1,6 +1,6 @@
 /**
  * The core the generated helpers call. `generated/spans.ts` declares, per span,
- * a `SpanDefinition` (name, kind, field → key tables) and a `TypedSpan`
+ * a `SpanDefinition` (name, kind, attribute mapper) and a `TypedSpan`
  * subclass with one method per event; `runSpan` does the rest. Kept small and
  * allocation-light: it sits on the hot path of every traced call.
  */
@@ -97,8 +97,11 @@ export class TypedSpan<A extends object> {
 let tracerGeneration = 0;
 const TRACER = Symbol('spanwright.tracer');
 
-/** The tracer of a definition's scope, kept on the definition: a property read per call, not a map lookup. */
-function tracerOf(def: object & { readonly scope: string }): Tracer {
+/**
+ * The tracer of a scope, kept on the object that names it (a span definition, or the seed
+ * API's scope): a property read per call, not a map lookup.
+ */
+export function tracerOf(def: object & { readonly scope: string }): Tracer {
   const slot = def as { readonly scope: string; [TRACER]?: { tracer: Tracer; generation: number } };
   const cached = slot[TRACER];
   if (cached !== undefined && cached.generation === tracerGeneration) return cached.tracer;
@@ -107,12 +110,13 @@ function tracerOf(def: object & { readonly scope: string }): Tracer {
   return tracer;
 }
 
-/** Forgets cached tracers; for tests that install a new global provider. */
+/** Forgets every cached tracer (helpers' and the seed API's); for tests that install a new global provider. */
 export function resetTracerCache(): void {
   tracerGeneration++;
 }
 
-const noopSpan: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+/** The span of tracing off: records nothing, carries no ids. */
+export const noopSpan: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 /** Where a definition keeps its shared no-op handle: a property read, not a map lookup, on the off path. */
 const NOOP = Symbol('spanwright.noopHandle');
 

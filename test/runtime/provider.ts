@@ -12,7 +12,6 @@ import {
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { resetApiTracer } from '../../runtime/api';
 import { resetTracerCache } from '../../runtime/helper';
 import { setTracingEnabled } from '../../runtime/state';
 
@@ -34,7 +33,6 @@ export function startTestProvider(sampler?: Sampler): TestProvider {
     ...(sampler !== undefined ? { sampler } : {}),
   });
   provider.register();
-  resetApiTracer();
   resetTracerCache();
   setTracingEnabled(true);
   return {
@@ -46,8 +44,7 @@ export function startTestProvider(sampler?: Sampler): TestProvider {
       trace.disable();
       context.disable();
       propagation.disable();
-      resetApiTracer();
-      resetTracerCache();
+          resetTracerCache();
       setTracingEnabled(true);
     },
   };
