@@ -5,7 +5,7 @@
  * what looks wrong. Exit 0 when nothing does, 1 when something does, 2 for bad
  * arguments or an invalid manifest.
  */
-import { diagnose } from '../runtime/doctor';
+import { diagnose, doctorLines } from '../runtime/doctor';
 import { parseCommand, type CommandIO } from './command';
 import { describeLoadError, readManifestSource } from './git-source';
 
@@ -29,11 +29,6 @@ export async function runDoctorCommand(argv: readonly string[], io: CommandIO = 
     stderr(describeLoadError('doctor', error));
     return 2;
   }
-  stdout(`${report.configuration.join('\n')}\n`);
-  if (report.problems.length === 0) {
-    stdout('spanwright: no problems found in the configuration\n');
-    return 0;
-  }
-  stdout(`${report.problems.join('\n')}\n`);
-  return 1;
+  stdout(`${doctorLines(report).join('\n')}\n`);
+  return report.problems.length === 0 ? 0 : 1;
 }

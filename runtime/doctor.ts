@@ -22,7 +22,11 @@ export function diagnose(manifest: ManifestModel, env: NodeJS.ProcessEnv = proce
   };
 }
 
-export function runDoctor(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): string[] {
-  const { configuration, problems } = diagnose(manifest, env);
+/** The report as printed: the configuration, then the problems or a line saying there are none. */
+export function doctorLines({ configuration, problems }: DoctorReport): string[] {
   return [...configuration, ...(problems.length > 0 ? problems : ['spanwright: no problems found in the configuration'])];
+}
+
+export function runDoctor(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): string[] {
+  return doctorLines(diagnose(manifest, env));
 }
