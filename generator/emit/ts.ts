@@ -85,7 +85,7 @@ export function spanAttributeMapper(attributes: readonly AttributeModel[]): stri
 export function eventAttributeMapper(attributes: readonly AttributeModel[]): string {
   const required = attributes.filter((attr) => attr.required);
   const optional = attributes.filter((attr) => !attr.required);
-  const literal = `{ ${required.map((attr) => `${str(attr.key)}: ${fieldOf(attr.tsName)}`).join(', ')} }`.replace('{  }', '{}');
+  const literal = required.length === 0 ? '{}' : `{ ${required.map((attr) => `${str(attr.key)}: ${fieldOf(attr.tsName)}`).join(', ')} }`;
   if (optional.length === 0) return `(a) => (${literal})`;
   return [
     '(a) => {',
