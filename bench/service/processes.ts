@@ -185,6 +185,22 @@ export interface Started {
   readonly stderr: string[];
 }
 
+/**
+ * BENCH_API_ENV="NAME=value NAME=value": extra variables for every API process, whatever the
+ * variant (for instance OTEL_LOG_LEVEL=info while looking into a run).
+ */
+function extraApiEnv(): NodeJS.ProcessEnv {
+  const raw = process.env.BENCH_API_ENV;
+  if (raw === undefined || raw.trim() === '') return {};
+  return Object.fromEntries(
+    raw.trim().split(/\s+/).map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new Error(`BENCH_API_ENV: "${pair}" is not NAME=value`);
+      return [pair.slice(0, eq).trim(), pair.slice(eq + 1)];
+    }),
+  );
+}
+
 /** Spawns the predictions API of `variant` on a free port; stdout (pino) goes to /dev/null. */
 export async function startApi(
   variant: Variant,
@@ -197,6 +213,7 @@ export async function startApi(
     PORT: String(port),
     DATABASE_URL: `sqlite:${options.databaseFile}`,
     STATS_API_URL: options.statsApiUrl,
+    ...extraApiEnv(),
   };
   const args = [...(options.extraNodeArgs ?? []), ...variant.nodeArgs, path.join(DIST, 'service', 'main.js')];
   const stderr: string[] = [];

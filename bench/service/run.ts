@@ -15,7 +15,8 @@
  * Variables: BENCH_SERVICE_DURATION (s, 10), BENCH_SERVICE_WARMUP (s, 3),
  * BENCH_SERVICE_CONNECTIONS (10), BENCH_SERVICE_ROUNDS (3),
  * BENCH_SERVICE_VARIANTS (comma list, default off,spanwright,spanwright-0.1,auto),
- * BENCH_CPU_PROF_DIR (write a --cpu-prof of every API process there).
+ * BENCH_CPU_PROF_DIR (write a --cpu-prof of every API process there), BENCH_API_ENV
+ * ("NAME=value NAME=value": extra variables for every API process, e.g. OTEL_SAMPLING_RATIO=0).
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
