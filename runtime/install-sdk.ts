@@ -3,7 +3,6 @@
  * disabled service never loads the SDK, the exporters or the instrumentations.
  */
 import { resourceFromAttributes, defaultResource } from '@opentelemetry/resources';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { readFileSync } from 'node:fs';
@@ -12,7 +11,8 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ManifestModel } from './model';
 import type { ResolvedConfig } from './config';
-import { setTracingEnabled } from './state';
+import { setParentBased, setTracingEnabled } from './state';
+import { SpanwrightTracerProvider } from './unsampled-shortcut';
 import { createSampler } from './sampler';
 import { JsonConsoleExporter, writeStdout } from './console-json';
 import { TreeConsoleProcessor } from './console-tree';
@@ -144,12 +144,13 @@ export function installSdk(
   }
   processors.push(...(options.spanProcessors ?? []));
 
-  const provider = new NodeTracerProvider({
+  const provider = new SpanwrightTracerProvider({
     resource: buildResource(config),
     sampler: createSampler(config.ratio, config.rules),
     spanProcessors: processors,
   });
   provider.register();
+  setParentBased(true); // createSampler is ParentBased: helpers may skip spans under unsampled parents
 
   const esmHook = options.esmHook ?? config.esmHook;
   if (esmHook === true || (esmHook === 'auto' && isEsmEntry(process.argv[1]))) registerEsmHook(stderr, config.logLevel);
@@ -167,6 +168,7 @@ export function installSdk(
       unregisterInstrumentations();
       dropReporter?.report('before shutdown');
       if (getActiveHandle() === handle) setActiveHandle(undefined);
+      setParentBased(false);
     })();
     return shutdownPromise;
   };

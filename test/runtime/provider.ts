@@ -13,7 +13,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { resetTracerCache } from '../../runtime/helper';
-import { setTracingEnabled } from '../../runtime/state';
+import { setParentBased, setTracingEnabled } from '../../runtime/state';
+import { SpanwrightTracerProvider } from '../../runtime/unsampled-shortcut';
 
 export interface TestProvider {
   readonly exporter: InMemorySpanExporter;
@@ -22,12 +23,17 @@ export interface TestProvider {
   stop(): Promise<void>;
 }
 
-export function startTestProvider(sampler?: Sampler): TestProvider {
+/**
+ * `bootstrapProvider`: the bootstrap's SpanwrightTracerProvider with helpers' shortcut under
+ * unsampled parents on, as installSdk sets it up (the sampler must then be ParentBased).
+ */
+export function startTestProvider(sampler?: Sampler, options: { bootstrapProvider?: boolean } = {}): TestProvider {
   trace.disable();
   context.disable();
   propagation.disable();
   const exporter = new InMemorySpanExporter();
-  const provider = new NodeTracerProvider({
+  const Provider = options.bootstrapProvider === true ? SpanwrightTracerProvider : NodeTracerProvider;
+  const provider = new Provider({
     resource: resourceFromAttributes({ 'service.name': 'unit' }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
     ...(sampler !== undefined ? { sampler } : {}),
@@ -35,6 +41,7 @@ export function startTestProvider(sampler?: Sampler): TestProvider {
   provider.register();
   resetTracerCache();
   setTracingEnabled(true);
+  setParentBased(options.bootstrapProvider === true);
   return {
     exporter,
     provider,
@@ -46,6 +53,7 @@ export function startTestProvider(sampler?: Sampler): TestProvider {
       propagation.disable();
           resetTracerCache();
       setTracingEnabled(true);
+      setParentBased(false);
     },
   };
 }
