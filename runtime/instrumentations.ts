@@ -9,7 +9,7 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import type { IncomingMessage, RequestOptions } from 'node:http';
+import type { RequestOptions } from 'node:http';
 import type { ResolvedConfig } from './config';
 import { createPeerLookup, originHostPort, type PeerLookup } from './peers';
 import { routePattern } from './route-pattern';
@@ -66,10 +66,12 @@ export function createInstrumentations(config: ResolvedConfig): Instrumentation[
 
   if (i.http) {
     const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-    const ignored = createIgnoredPathTest(i.httpIgnoreIncomingPaths);
+    // Incoming requests: our lean server instrumentation (see http-server.ts); outgoing: OpenTelemetry's.
+    const { HttpServerInstrumentation } = require('./http-server') as typeof import('./http-server');
+    out.push(new HttpServerInstrumentation({ ignore: createIgnoredPathTest(i.httpIgnoreIncomingPaths) }));
     out.push(
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request: IncomingMessage) => ignored(request.url),
+        disableIncomingRequestInstrumentation: true,
         startOutgoingSpanHook: (options: RequestOptions) => {
           const { host, port } = requestHostPort(options);
           return peerAttributes(peers, host, port);
