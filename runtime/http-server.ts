@@ -158,8 +158,10 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 
 /** `host`, `host:port`, `[v6]:port` → host and port. */
 function splitHost(host: string): { host: string; port: number | undefined } {
-  const v6 = /^\[([^\]]*)\](?::(\d+))?$/.exec(host);
-  if (v6 !== null) return { host: v6[1]!, port: v6[2] === undefined ? undefined : Number(v6[2]) };
+  if (host.charCodeAt(0) === 91 /* [ */) {
+    const v6 = /^\[([^\]]*)\](?::(\d+))?$/.exec(host);
+    if (v6 !== null) return { host: v6[1]!, port: v6[2] === undefined ? undefined : Number(v6[2]) };
+  }
   const colon = host.lastIndexOf(':');
   if (colon === -1) return { host, port: undefined };
   const port = Number(host.slice(colon + 1));

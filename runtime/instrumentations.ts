@@ -38,12 +38,15 @@ function requestHostPort(options: RequestOptions): { host?: string; port?: strin
 
 /** True for incoming paths the manifest says never to trace. */
 export function createIgnoredPathTest(paths: readonly string[]): (url: string | undefined) => boolean {
-  const patterns = paths.map(routePattern);
+  // Runs on every request: plain paths (most, such as /healthz) by a set lookup, only patterns by regex.
+  const exact = new Set(paths.filter((p) => !/[*:]/.test(p)));
+  const patterns = paths.filter((p) => /[*:]/.test(p)).map(routePattern);
+  if (paths.length === 0) return () => false;
   return (url) => {
-    if (url === undefined || patterns.length === 0) return false;
+    if (url === undefined) return false;
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    return patterns.some((p) => p.test(path));
+    return exact.has(path) || patterns.some((p) => p.test(path));
   };
 }
 

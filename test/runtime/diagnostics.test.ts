@@ -145,6 +145,8 @@ describe('diagnostics', () => {
       expect(ignored('/healthzz')).to.equal(false);
       expect(ignored('/api/v1/nba/predictions')).to.equal(false);
       expect(ignored(undefined)).to.equal(false);
+      expect(createIgnoredPathTest(['/players/:id/ping'])('/players/7/ping')).to.equal(true);
+      expect(createIgnoredPathTest([])('/healthz')).to.equal(false);
     });
   });
 });

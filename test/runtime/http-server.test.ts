@@ -105,6 +105,17 @@ describe('lean HTTP server instrumentation', () => {
     });
   });
 
+  it('server.address and server.port from an IPv6 Host header, and no port when the header has none', async () => {
+    handler = (_req, res) => res.end();
+    await send('/v6', { headers: { host: '[::1]:8080' } });
+    await send('/bare', { headers: { host: 'api.example.test' } });
+    const spans = await ended(2);
+    const v6 = spans.find((s) => s.attributes['url.path'] === '/v6')!;
+    const bare = spans.find((s) => s.attributes['url.path'] === '/bare')!;
+    expect([v6.attributes['server.address'], v6.attributes['server.port']]).to.deep.equal(['::1', 8080]);
+    expect([bare.attributes['server.address'], bare.attributes['server.port']]).to.deep.equal(['api.example.test', undefined]);
+  });
+
   it('a 5xx response marks the span ERROR with error.type, a 4xx does not', async () => {
     handler = (req, res) => {
       res.statusCode = req.url === '/boom' ? 503 : 404;
