@@ -22,7 +22,16 @@ const BOOTSTRAP = path.join(DIST, 'generated', 'bootstrap.js');
 const AUTO_REGISTER = require.resolve('@opentelemetry/auto-instrumentations-node/register', { paths: [ROOT] });
 const SERVICE_NAME = 'sports-bet-ai-api';
 
-export type VariantId = 'off' | 'spanwright' | 'spanwright-0.1' | 'spanwright-no-esm-hook' | 'auto' | 'none';
+export type VariantId =
+  | 'off'
+  | 'spanwright'
+  | 'spanwright-0.1'
+  | 'spanwright-no-esm-hook'
+  | 'auto'
+  | 'none'
+  | 'als-only'
+  | 'spanwright-0'
+  | 'spanwright-no-export';
 
 export interface Variant {
   readonly id: VariantId;
@@ -93,6 +102,36 @@ export const VARIANTS: Readonly<Record<VariantId, Variant>> = {
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
     }),
+  },
+  // The breakdown (BENCH_SERVICE_VARIANTS=off,als-only,spanwright-0,spanwright-no-export,spanwright):
+  // each adds one layer of the cost to the one before.
+  'als-only': {
+    id: 'als-only',
+    label: 'tracing off + one AsyncLocalStorage entered (the context-propagation floor)',
+    exports: false,
+    ratio: 0,
+    nodeArgs: ['--require', path.join(__dirname, 'als-preload.js'), '--require', BOOTSTRAP],
+    env: () => ({ OTEL_TRACES_ENABLED: 'false' }),
+  },
+  'spanwright-0': {
+    id: 'spanwright-0',
+    label: 'spanwright, ratio 0 (instrumented, nothing sampled)',
+    exports: false,
+    ratio: 0,
+    nodeArgs: ['--require', BOOTSTRAP],
+    env: spanwrightAt(0),
+  },
+  'spanwright-no-export': {
+    id: 'spanwright-no-export',
+    label: 'spanwright, ratio 1.0, no exporter (spans recorded, then dropped)',
+    exports: false,
+    ratio: 1,
+    nodeArgs: ['--require', BOOTSTRAP],
+    env: (otlpEndpoint) => {
+      const env = spanwrightAt(1)(otlpEndpoint);
+      delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+      return env;
+    },
   },
   none: {
     id: 'none',

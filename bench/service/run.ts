@@ -14,7 +14,9 @@
  *
  * Variables: BENCH_SERVICE_DURATION (s, 10), BENCH_SERVICE_WARMUP (s, 3),
  * BENCH_SERVICE_CONNECTIONS (10), BENCH_SERVICE_ROUNDS (3),
- * BENCH_SERVICE_VARIANTS (comma list, default off,spanwright,spanwright-0.1,auto),
+ * BENCH_SERVICE_VARIANTS (comma list, default off,spanwright,spanwright-0.1,auto; the breakdown of
+ * the cost: off,als-only,spanwright-0,spanwright-no-export,spanwright), BENCH_SERVICE_OUT (results
+ * name, default service: bench/results/<name>.{json,md}),
  * BENCH_CPU_PROF_DIR (write a --cpu-prof of every API process there), BENCH_API_ENV
  * ("NAME=value NAME=value": extra variables for every API process, e.g. OTEL_SAMPLING_RATIO=0).
  */
@@ -51,6 +53,11 @@ const settings = {
     return id as VariantId;
   }),
   cpuProfDir: process.env.BENCH_CPU_PROF_DIR || undefined,
+  out: (() => {
+    const out = process.env.BENCH_SERVICE_OUT || 'service';
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(out)) throw new Error(`BENCH_SERVICE_OUT=${JSON.stringify(out)}: use lower-case letters, digits and dashes`);
+    return out;
+  })(),
 };
 
 const pins = pinning();
@@ -257,7 +264,7 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
 
   const loads = (l: number[]): string => l.map((v) => v.toFixed(1)).join(' / ');
   const md = [
-    '# Service throughput and latency',
+    settings.out === 'service' ? '# Service throughput and latency' : `# Service throughput and latency: ${settings.out}`,
     '',
     `Machine: node ${m.node}, ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB. Taken ${when.startedAt.toISOString().slice(0, 16).replace('T', ' ')}–${when.finishedAt.toISOString().slice(11, 16)} UTC;` +
       ` load average ${loads(when.loadBefore)} before, ${loads(when.loadAfter)} after (1 / 5 / 15 min).`,
@@ -294,9 +301,11 @@ function report(runs: readonly RunResult[], when: { startedAt: Date; finishedAt:
     '`API CPU µs/req` is the API process\'s user + system CPU time over the measured run divided by the requests served;' +
       ' it moves less than req/s when other work shares the machine; `CPU-based vs off` = off\'s CPU per request ÷ this one\'s, per round. `API / load core share` = CPU time of the API process and of the autocannon process over the wall time of the load process\'s life (its start-up included, when the API idles; near 1 for the API: the API set the pace). `traced share` = traces received / requests served (priming + warm-up + measured).',
     '',
-    'Rerun: `npm run build && npm run bench -- service` (quick: `BENCH_SERVICE_DURATION=3 BENCH_SERVICE_WARMUP=1 BENCH_SERVICE_ROUNDS=1`).',
+    settings.out === 'service'
+      ? 'Rerun: `npm run build && npm run bench -- service` (quick: `BENCH_SERVICE_DURATION=3 BENCH_SERVICE_WARMUP=1 BENCH_SERVICE_ROUNDS=1`).'
+      : `Rerun: \`npm run build && BENCH_SERVICE_OUT=${settings.out} BENCH_SERVICE_VARIANTS=${settings.variants.join(',')} npm run bench -- service\`.`,
   ].join('\n');
-  writeResults('service', json, md);
+  writeResults(settings.out, json, md);
   process.stdout.write(`\n${md}\n`);
 }
 
