@@ -7,7 +7,10 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentele
 import { isWrapped } from '@opentelemetry/instrumentation';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import type * as Http from 'node:http';
+import type * as Https from 'node:https';
+import path from 'node:path';
 import { HttpServerInstrumentation, redactQuery, splitTarget } from '../../runtime/http-server';
 import { createIgnoredPathTest } from '../../runtime/instrumentations';
 import { createSampler } from '../../runtime/sampler';
@@ -201,6 +204,34 @@ describe('lean HTTP server instrumentation', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(provider.spans()).to.deep.equal([]);
     expect(active).to.equal(false);
+  });
+
+  it('an https server gets the same span, with url.scheme https', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const https = require('node:https') as typeof Https;
+    expect(isWrapped(https.Server.prototype.emit), 'https.Server.prototype.emit wrapped').to.equal(true);
+    const tls = path.join(__dirname, 'fixtures', 'tls');
+    const cert = readFileSync(path.join(tls, 'cert.pem'));
+    const secure = https.createServer({ key: readFileSync(path.join(tls, 'key.pem')), cert }, (_req, res) => res.end('secure'));
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    try {
+      const securePort = (secure.address() as { port: number }).port;
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = https.request({ host: '127.0.0.1', port: securePort, path: '/secure?x=1', ca: cert, agent: false }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(body).to.equal('secure');
+      const [span] = await ended(1);
+      expect([span!.name, span!.kind]).to.deep.equal(['GET', SpanKind.SERVER]);
+      expect(span!.attributes).to.include({ 'url.scheme': 'https', 'url.path': '/secure', 'url.query': 'x=1', 'http.response.status_code': 200 });
+    } finally {
+      await new Promise((resolve) => secure.close(resolve));
+    }
   });
 
   it('the handler runs with the server span active', async () => {
