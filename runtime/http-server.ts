@@ -83,9 +83,13 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
 
   private wrapEmit(original: Emit, scheme: 'http' | 'https'): Emit {
     const handle = this.handle.bind(this);
-    return function emit(this: unknown, event: string | symbol, ...args: unknown[]): boolean {
-      if (event !== 'request') return original.apply(this, [event, ...args]);
-      return handle(this, original, scheme, args[0] as IncomingMessage, args[1] as ServerResponse);
+    // `arguments`, not rest parameters: every event a server emits passes through here, and
+    // apply(this, arguments) copies nothing.
+    return function emit(this: unknown, event: string | symbol): boolean {
+      // eslint-disable-next-line prefer-rest-params
+      if (event !== 'request') return original.apply(this, arguments as unknown as Parameters<Emit>);
+      // eslint-disable-next-line prefer-rest-params
+      return handle(this, original, scheme, arguments[1] as IncomingMessage, arguments[2] as ServerResponse);
     };
   }
 
