@@ -35,6 +35,7 @@ import { RPCType, setRPCMetadata, suppressTracing, type RPCMetadata } from '@ope
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { errorMonitor } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { splitHostPort } from './peers';
 
 export interface HttpServerInstrumentationConfig extends InstrumentationConfig {
   /** True for a request URL that must not be traced (its whole subtree is suppressed). */
@@ -160,18 +161,6 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** `host`, `host:port`, `[v6]:port` → host and port. */
-function splitHost(host: string): { host: string; port: number | undefined } {
-  if (host.charCodeAt(0) === 91 /* [ */) {
-    const v6 = /^\[([^\]]*)\](?::(\d+))?$/.exec(host);
-    if (v6 !== null) return { host: v6[1]!, port: v6[2] === undefined ? undefined : Number(v6[2]) };
-  }
-  const colon = host.lastIndexOf(':');
-  if (colon === -1) return { host, port: undefined };
-  const port = Number(host.slice(colon + 1));
-  return Number.isInteger(port) ? { host: host.slice(0, colon), port } : { host, port: undefined };
-}
-
 /** The attributes of a recording span beyond the sampler's three. */
 function requestAttributes(request: IncomingMessage, method: string, query: string | undefined): Attributes {
   const headers = request.headers;
@@ -185,9 +174,9 @@ function requestAttributes(request: IncomingMessage, method: string, query: stri
   if (query !== undefined) attributes['url.query'] = redactQuery(query);
   const host = firstHeader(headers['x-forwarded-host']) ?? headers.host;
   if (host !== undefined && host !== '') {
-    const server = splitHost(host);
+    const server = splitHostPort(host);
     attributes['server.address'] = server.host;
-    if (server.port !== undefined) attributes['server.port'] = server.port;
+    if (server.port !== undefined) attributes['server.port'] = Number(server.port);
   }
   const forwardedFor = firstHeader(headers['x-forwarded-for']);
   const client = forwardedFor !== undefined ? forwardedFor.split(',')[0]!.trim() : socket?.remoteAddress;

@@ -11,7 +11,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { RequestOptions } from 'node:http';
 import type { ResolvedConfig } from './config';
-import { createPeerLookup, originHostPort, type PeerLookup } from './peers';
+import { createPeerLookup, originHostPort, splitHostPort, type PeerLookup } from './peers';
 import { routePattern } from './route-pattern';
 
 const PEER_SERVICE = 'peer.service';
@@ -26,11 +26,9 @@ function requestHostPort(options: RequestOptions): { host?: string; port?: strin
   let host = options.hostname ?? options.host ?? undefined;
   let port = options.port != null ? String(options.port) : undefined;
   if (options.hostname == null && typeof options.host === 'string') {
-    const m = /^(.*):(\d+)$/.exec(options.host);
-    if (m !== null && !options.host.endsWith(']')) {
-      host = m[1];
-      port ??= m[2];
-    }
+    const split = splitHostPort(options.host);
+    host = split.host;
+    port ??= split.port;
   }
   const defaultPort = options.protocol === 'https:' ? '443' : '80';
   return { ...(host != null ? { host } : {}), port: port ?? defaultPort };

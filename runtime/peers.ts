@@ -12,20 +12,26 @@ function normalizeHost(host: string): string {
   return host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
 }
 
-/** Splits `host:port` (or `[v6]:port`) in a peer declaration. */
-function splitHostPort(text: string): { host: string; port?: string } {
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  if (v6 !== null) return { host: v6[1]!.toLowerCase(), ...(v6[2] !== undefined ? { port: v6[2] } : {}) };
+/**
+ * Splits `host`, `host:port` or `[v6]:port`, as written (a peer declaration, a Host header,
+ * http.request's `host`); the brackets of an IPv6 host are dropped.
+ */
+export function splitHostPort(text: string): { host: string; port?: string } {
+  if (text.charCodeAt(0) === 91 /* [ */) {
+    const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+    if (v6 !== null) return { host: v6[1]!, ...(v6[2] !== undefined ? { port: v6[2] } : {}) };
+  }
   const m = /^([^:]+):(\d+)$/.exec(text);
-  if (m !== null) return { host: m[1]!.toLowerCase(), port: m[2]! };
-  return { host: text.toLowerCase() };
+  if (m !== null) return { host: m[1]!, port: m[2]! };
+  return { host: text };
 }
 
 export function createPeerLookup(peers: readonly PeerModel[]): PeerLookup {
   const exact = new Map<string, string>();
   const anyPort = new Map<string, string>();
   for (const peer of peers) {
-    const { host, port } = splitHostPort(peer.host);
+    const { host: declared, port } = splitHostPort(peer.host);
+    const host = declared.toLowerCase();
     if (port !== undefined) exact.set(`${host}:${port}`, peer.name);
     else anyPort.set(host, peer.name);
   }
