@@ -35,6 +35,7 @@ import { RPCType, setRPCMetadata, suppressTracing, type RPCMetadata } from '@ope
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { errorMonitor } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { failSpan } from './helper';
 import { splitHostPort } from './peers';
 
 export interface HttpServerInstrumentationConfig extends InstrumentationConfig {
@@ -100,17 +101,18 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
       return context.with(suppressTracing(context.active()), emit, server, 'request', request, response);
     }
     const method = normalizeMethod(request.method);
+    const name = spanNameOf(method);
     const { path, query } = splitTarget(request.url);
     // What the sampler sees: enough for route rules; the rest is computed only if the span records.
     const startAttributes: Attributes = { 'http.request.method': method, 'url.scheme': scheme, 'url.path': path };
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = this.tracer.startSpan(spanNameOf(method), { kind: SpanKind.SERVER, attributes: startAttributes }, parent);
+    const span = this.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: startAttributes }, parent);
     if (!span.isRecording()) {
       return context.with(trace.setSpan(parent, span), emit, server, 'request', request, response);
     }
     span.setAttributes(requestAttributes(request, method, query));
     const rpc: RPCMetadata = { type: RPCType.HTTP, span };
-    watchResponse(span, request, response, rpc);
+    watchResponse(span, name, response, rpc);
     try {
       return context.with(setRPCMetadata(trace.setSpan(parent, span), rpc), emit, server, 'request', request, response);
     } catch (error) {
@@ -185,15 +187,15 @@ function requestAttributes(request: IncomingMessage, method: string, query: stri
   return attributes;
 }
 
+/** The helpers' failSpan (exception event, ERROR with the message), plus `error.type`. */
 function failServerSpan(span: Span, error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
-  span.recordException(err);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+  failSpan(span, err);
   span.setAttribute('error.type', err.name || 'Error');
 }
 
 /** Ends the span when the response closes: status code, route and name, and ERROR where it failed. */
-function watchResponse(span: Span, request: IncomingMessage, response: ServerResponse, rpc: RPCMetadata): void {
+function watchResponse(span: Span, name: string, response: ServerResponse, rpc: RPCMetadata): void {
   let failed = false;
   response.on(errorMonitor, (error: unknown) => {
     failed = true;
@@ -203,7 +205,7 @@ function watchResponse(span: Span, request: IncomingMessage, response: ServerRes
     const route = rpc.type === RPCType.HTTP ? rpc.route : undefined;
     if (route !== undefined) {
       span.setAttribute('http.route', route);
-      span.updateName(`${spanNameOf(normalizeMethod(request.method))} ${route}`);
+      span.updateName(`${name} ${route}`);
     }
     if (response.headersSent) {
       const status = response.statusCode;
