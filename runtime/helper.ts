@@ -16,7 +16,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { tracingState } from './state';
-import { unsampledParent } from './unsampled';
+import { SDK_TRACER, unsampledParent, type ShortcutTracer } from './unsampled';
 
 /**
  * Turns a span's (or event's) typed fields into OpenTelemetry attributes.
@@ -204,13 +204,16 @@ export function runSpan<A extends object, H extends TypedSpan<A>, R>(
 
 function startAndRun<A extends object, H extends TypedSpan<A>, R>(def: SpanDefinition<H, A>, attributes: A, fn: (span: H) => R): R {
   const parent = context.active();
-  if (tracingState.parentBased) {
-    // Nothing under a parent that is not sampled records: no span, no context switch. The
-    // handle carries the parent's ids, so `traceId` is still the request's.
+  const tracer = tracerOf(def);
+  const sdkTracer = (tracer as Partial<ShortcutTracer>)[SDK_TRACER];
+  if (sdkTracer !== undefined) {
+    // The bootstrap's tracer (ParentBased sampler): nothing under a parent that is not sampled
+    // records, so no span and no context switch. The handle carries the parent's ids, so
+    // `traceId` is still the request's. The parent checked, the span starts on the SDK tracer.
     const unsampled = unsampledParent(parent);
     if (unsampled !== undefined) return fn(new def.handle(unsampled, def.attributes));
   }
-  const span = tracerOf(def).startSpan(def.name, { kind: def.kind, attributes: def.attributes(attributes) as Attributes }, parent);
+  const span = (sdkTracer ?? tracer).startSpan(def.name, { kind: def.kind, attributes: def.attributes(attributes) as Attributes }, parent);
   return context.with(trace.setSpan(parent, span), runInSpan<H, R>, undefined, fn, new def.handle(span, def.attributes));
 }
 

@@ -11,7 +11,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ManifestModel } from './model';
 import type { ResolvedConfig } from './config';
-import { setParentBased, setTracingEnabled } from './state';
+import { setTracingEnabled } from './state';
 import { SpanwrightTracerProvider } from './unsampled-shortcut';
 import { createSampler } from './sampler';
 import { JsonConsoleExporter, writeStdout } from './console-json';
@@ -150,7 +150,6 @@ export function installSdk(
     spanProcessors: processors,
   });
   provider.register();
-  setParentBased(true); // createSampler is ParentBased: helpers may skip spans under unsampled parents
 
   const esmHook = options.esmHook ?? config.esmHook;
   if (esmHook === true || (esmHook === 'auto' && isEsmEntry(process.argv[1]))) registerEsmHook(stderr, config.logLevel);
@@ -168,7 +167,6 @@ export function installSdk(
       unregisterInstrumentations();
       dropReporter?.report('before shutdown');
       if (getActiveHandle() === handle) setActiveHandle(undefined);
-      setParentBased(false);
     })();
     return shutdownPromise;
   };

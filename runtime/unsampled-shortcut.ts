@@ -14,17 +14,21 @@
  */
 import { context as contextApi, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { unsampledParent } from './unsampled';
+import { SDK_TRACER, unsampledParent, type ShortcutTracer } from './unsampled';
 
-export class UnsampledShortcutTracer implements Tracer {
-  constructor(private readonly inner: Tracer) {}
+export class UnsampledShortcutTracer implements ShortcutTracer {
+  readonly [SDK_TRACER]: Tracer;
+
+  constructor(inner: Tracer) {
+    this[SDK_TRACER] = inner;
+  }
 
   startSpan(name: string, options?: SpanOptions, context: Context = contextApi.active()): Span {
     if (options?.root !== true) {
       const parent = unsampledParent(context);
       if (parent !== undefined) return trace.wrapSpanContext(parent.spanContext());
     }
-    return this.inner.startSpan(name, options, context);
+    return this[SDK_TRACER].startSpan(name, options, context);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;

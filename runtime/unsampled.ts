@@ -3,7 +3,18 @@
  * sampled (helper.ts, unsampled-shortcut.ts). API only: helpers load it with
  * tracing off too.
  */
-import { createContextKey, INVALID_TRACEID, TraceFlags, trace, type Context, type Span } from '@opentelemetry/api';
+import { createContextKey, INVALID_TRACEID, TraceFlags, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+
+/**
+ * On a tracer that answers spans under an unsampled parent itself (the bootstrap's, whose sampler
+ * is ParentBased): the SDK tracer behind it. A helper that finds it checks the parent once, then
+ * starts its span on the SDK tracer directly.
+ */
+export const SDK_TRACER = Symbol.for('spanwright.sdkTracer');
+
+export interface ShortcutTracer extends Tracer {
+  readonly [SDK_TRACER]: Tracer;
+}
 
 /** The key @opentelemetry/core's suppressTracing sets (context keys are Symbol.for their description). */
 const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');

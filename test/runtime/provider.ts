@@ -13,7 +13,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { resetTracerCache } from '../../runtime/helper';
-import { setParentBased, setTracingEnabled } from '../../runtime/state';
+import { setTracingEnabled } from '../../runtime/state';
 import { SpanwrightTracerProvider } from '../../runtime/unsampled-shortcut';
 
 export interface TestProvider {
@@ -24,8 +24,9 @@ export interface TestProvider {
 }
 
 /**
- * `bootstrapProvider`: the bootstrap's SpanwrightTracerProvider with helpers' shortcut under
- * unsampled parents on, as installSdk sets it up (the sampler must then be ParentBased).
+ * `bootstrapProvider`: the bootstrap's SpanwrightTracerProvider, whose tracers (and so the
+ * helpers) skip spans under unsampled parents, as installSdk sets it up (the sampler must then
+ * be ParentBased).
  */
 export function startTestProvider(sampler?: Sampler, options: { bootstrapProvider?: boolean } = {}): TestProvider {
   trace.disable();
@@ -41,7 +42,6 @@ export function startTestProvider(sampler?: Sampler, options: { bootstrapProvide
   provider.register();
   resetTracerCache();
   setTracingEnabled(true);
-  setParentBased(options.bootstrapProvider === true);
   return {
     exporter,
     provider,
@@ -51,9 +51,8 @@ export function startTestProvider(sampler?: Sampler, options: { bootstrapProvide
       trace.disable();
       context.disable();
       propagation.disable();
-          resetTracerCache();
+      resetTracerCache();
       setTracingEnabled(true);
-      setParentBased(false);
     },
   };
 }

@@ -105,10 +105,12 @@ describe('work under a trace that is not sampled', () => {
               traceId: span.traceId,
               recording: span.isRecording,
               activeTraceId: trace.getActiveSpan()?.spanContext().traceId,
+              // With the shortcut the helper switches no context: the parent itself stays active.
+              parentStillActive: trace.getActiveSpan() === trace.getSpan(parent),
             };
           }),
         );
-        expect(seen).to.deep.equal({ traceId: TRACE_ID, recording: false, activeTraceId: TRACE_ID });
+        expect(seen).to.deep.equal({ traceId: TRACE_ID, recording: false, activeTraceId: TRACE_ID, parentStillActive: bootstrapProvider });
         expect(provider.spans()).to.deep.equal([]);
         expect(sampler.calls).to.equal(askedUnderUnsampled);
       });
