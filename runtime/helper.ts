@@ -98,17 +98,29 @@ export class TypedSpan<A extends object> {
 let tracerGeneration = 0;
 const TRACER = Symbol('spanwright.tracer');
 
+interface CachedTracer {
+  readonly tracer: Tracer;
+  /** The SDK tracer behind the bootstrap's shortcut tracer (see unsampled.ts); undefined for any other. */
+  readonly sdk: Tracer | undefined;
+  readonly generation: number;
+}
+
 /**
  * The tracer of a scope, kept on the object that names it (a span definition, or the seed
  * API's scope): a property read per call, not a map lookup.
  */
-export function tracerOf(def: object & { readonly scope: string }): Tracer {
-  const slot = def as { readonly scope: string; [TRACER]?: { tracer: Tracer; generation: number } };
+function cachedTracer(def: object & { readonly scope: string }): CachedTracer {
+  const slot = def as { readonly scope: string; [TRACER]?: CachedTracer };
   const cached = slot[TRACER];
-  if (cached !== undefined && cached.generation === tracerGeneration) return cached.tracer;
+  if (cached !== undefined && cached.generation === tracerGeneration) return cached;
   const tracer = trace.getTracer(slot.scope);
-  slot[TRACER] = { tracer, generation: tracerGeneration };
-  return tracer;
+  const entry: CachedTracer = { tracer, sdk: (tracer as Partial<ShortcutTracer>)[SDK_TRACER], generation: tracerGeneration };
+  slot[TRACER] = entry;
+  return entry;
+}
+
+export function tracerOf(def: object & { readonly scope: string }): Tracer {
+  return cachedTracer(def).tracer;
 }
 
 /** Forgets every cached tracer (helpers' and the seed API's); for tests that install a new global provider. */
@@ -204,8 +216,7 @@ export function runSpan<A extends object, H extends TypedSpan<A>, R>(
 
 function startAndRun<A extends object, H extends TypedSpan<A>, R>(def: SpanDefinition<H, A>, attributes: A, fn: (span: H) => R): R {
   const parent = context.active();
-  const tracer = tracerOf(def);
-  const sdkTracer = (tracer as Partial<ShortcutTracer>)[SDK_TRACER];
+  const { tracer, sdk: sdkTracer } = cachedTracer(def);
   if (sdkTracer !== undefined) {
     // The bootstrap's tracer (ParentBased sampler): nothing under a parent that is not sampled
     // records, so no span and no context switch. The handle carries the parent's ids, so
