@@ -36,10 +36,14 @@ function requestHostPort(options: RequestOptions): { host?: string; port?: strin
 
 /** True for incoming paths the manifest says never to trace. */
 export function createIgnoredPathTest(paths: readonly string[]): (url: string | undefined) => boolean {
-  // Runs on every request: plain paths (most, such as /healthz) by a set lookup, only patterns by regex.
-  const exact = new Set(paths.filter((p) => !/[*:]/.test(p)));
-  const patterns = paths.filter((p) => /[*:]/.test(p)).map(routePattern);
   if (paths.length === 0) return () => false;
+  // Runs on every request: plain paths (most, such as /healthz) by a set lookup, only patterns by regex.
+  const exact = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const path of paths) {
+    if (/[*:]/.test(path)) patterns.push(routePattern(path));
+    else exact.add(path);
+  }
   return (url) => {
     if (url === undefined) return false;
     const q = url.indexOf('?');
