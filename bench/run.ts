@@ -3,14 +3,14 @@
  * another, each in its own process; every suite writes
  * bench/results/<suite>.json and <suite>.md.
  *
- *   npm run bench                 # helpers, service, startup, gen
+ *   npm run bench                 # helpers, otlp, service, startup, gen
  *   npm run bench -- helpers gen  # a subset
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const suites = ['helpers', 'service', 'startup', 'gen'] as const;
+const suites = ['helpers', 'otlp', 'service', 'startup', 'gen'] as const;
 
 function main(argv: string[]): number {
   const unknown = argv.filter((name) => !(suites as readonly string[]).includes(name));

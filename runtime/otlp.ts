@@ -1,10 +1,25 @@
 /**
- * The OTLP span exporter for the configured protocol. Each exporter package
- * is required only when chosen: the gRPC one pulls in @grpc/grpc-js.
+ * The OTLP span exporter for the configured protocol. Each exporter's packages
+ * are required only when chosen: the gRPC one pulls in @grpc/grpc-js.
+ *
+ * For the two protobuf protocols the exporter is the official one's parts (the
+ * export delegate: transport, retries, timeouts, concurrency limit, response
+ * handling) with our one-pass encoder (otlp-protobuf.ts) in place of
+ * otlp-transformer's serializer: the same bytes, written in less than half the time.
  */
-import { createRequire } from 'node:module';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ISerializer, IExportTraceServiceResponse } from '@opentelemetry/otlp-transformer';
 import type { OtlpConfig } from './config';
+import { encodeTraceExportRequest } from './otlp-protobuf';
+
+/** The component types the official trace exporters report in their self-observability metrics. */
+const HTTP_SPAN_EXPORTER = 'otlp_http_span_exporter';
+const GRPC_SPAN_EXPORTER = 'otlp_grpc_span_exporter';
+
+function protobufSerializer(): ISerializer<ReadableSpan[], IExportTraceServiceResponse> {
+  const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
+  return { serializeRequest: encodeTraceExportRequest, deserializeResponse: ProtobufTraceSerializer.deserializeResponse };
+}
 
 /**
  * `concurrencyLimit`: exports the exporter runs at once. BatchSpanProcessor.forceFlush() (at
@@ -16,21 +31,38 @@ export function createOtlpExporter(otlp: OtlpConfig, concurrencyLimit?: number):
   const headers = Object.fromEntries(otlp.headers.entries());
   switch (otlp.protocol) {
     case 'grpc': {
-      // Resolved from the exporter that depends on it: it need not be a direct dependency.
-      const fromExporter = createRequire(require.resolve('@opentelemetry/exporter-trace-otlp-grpc'));
-      const grpcBase = fromExporter('@opentelemetry/otlp-grpc-exporter-base') as typeof import('@opentelemetry/otlp-grpc-exporter-base');
-      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
-      const metadata = grpcBase.createEmptyMetadata();
+      const { OTLPExporterBase } = require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
+      const grpc = require('@opentelemetry/otlp-grpc-exporter-base') as typeof import('@opentelemetry/otlp-grpc-exporter-base');
+      const { TraceExporterMetricsHelper } = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
+      const metadata = grpc.createEmptyMetadata();
       for (const [name, value] of otlp.headers.entries()) metadata.set(name, value);
-      return new OTLPTraceExporter({ ...common, metadata });
+      const delegate = grpc.createOtlpGrpcExportDelegate(
+        grpc.convertLegacyOtlpGrpcOptions({ ...common, metadata }, 'TRACES'),
+        protobufSerializer(),
+        GRPC_SPAN_EXPORTER,
+        TraceExporterMetricsHelper,
+        undefined,
+        'TraceExportService',
+        '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      );
+      return new OTLPExporterBase(delegate);
     }
     case 'http/json': {
       const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
       return new OTLPTraceExporter({ ...common, headers });
     }
     case 'http/protobuf': {
-      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-      return new OTLPTraceExporter({ ...common, headers });
+      const { OTLPExporterBase } = require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base');
+      const http = require('@opentelemetry/otlp-exporter-base/node-http') as typeof import('@opentelemetry/otlp-exporter-base/node-http');
+      const { TraceExporterMetricsHelper } = require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer');
+      const delegate = http.createOtlpHttpExportDelegate(
+        http.convertLegacyHttpOptions({ ...common, headers }, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
+        protobufSerializer(),
+        HTTP_SPAN_EXPORTER,
+        TraceExporterMetricsHelper,
+        undefined,
+      );
+      return new OTLPExporterBase(delegate);
     }
   }
 }

@@ -1,7 +1,9 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
-import type { BasicTracerProvider, ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider, ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
+import { createOtlpExporter } from '../../runtime/otlp';
+import { SecretHeaders } from '../../runtime/secret-headers';
 import { startCollector } from '../collector';
 import type { Collector, Protocol, ReceivedRequest, ReceivedSpan, ReceivedTrace, SpanNode } from '../collector';
 import { exportSpans, hrToNanos, officialExporter, recordSpans, tracingTo } from './exporters';
@@ -113,16 +115,47 @@ function shape(node: SpanNode): unknown {
   return [node.span.name, node.span.kind, node.children.map(shape)];
 }
 
-const CASES: Array<{ protocol: Protocol; gzip: boolean }> = [
-  { protocol: 'grpc', gzip: false },
-  { protocol: 'grpc', gzip: true },
-  { protocol: 'http/protobuf', gzip: false },
-  { protocol: 'http/protobuf', gzip: true },
-  { protocol: 'http/json', gzip: false },
-  { protocol: 'http/json', gzip: true },
+/**
+ * `official`: the @opentelemetry exporter package. `spanwright`: what the bootstrap builds
+ * (createOtlpExporter), which for the protobuf protocols encodes with runtime/otlp-protobuf.ts.
+ */
+type Sender = 'official' | 'spanwright';
+
+const CASES: Array<{ protocol: Protocol; gzip: boolean; sender: Sender }> = [
+  { protocol: 'grpc', gzip: false, sender: 'official' },
+  { protocol: 'grpc', gzip: true, sender: 'official' },
+  { protocol: 'http/protobuf', gzip: false, sender: 'official' },
+  { protocol: 'http/protobuf', gzip: true, sender: 'official' },
+  { protocol: 'http/json', gzip: false, sender: 'official' },
+  { protocol: 'http/json', gzip: true, sender: 'official' },
+  { protocol: 'grpc', gzip: false, sender: 'spanwright' },
+  { protocol: 'grpc', gzip: true, sender: 'spanwright' },
+  { protocol: 'http/protobuf', gzip: false, sender: 'spanwright' },
+  { protocol: 'http/protobuf', gzip: true, sender: 'spanwright' },
 ];
 
-describe('OTLP round trip: official exporters → test collector', () => {
+/**
+ * The exporter the bootstrap would build for `protocol`. Compression comes from the
+ * environment, as in a service (OTEL_EXPORTER_OTLP_COMPRESSION), read when the exporter is made.
+ */
+function spanwrightExporter(protocol: Protocol, collector: Collector, gzip: boolean): SpanExporter {
+  const before = process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
+  process.env.OTEL_EXPORTER_OTLP_COMPRESSION = gzip ? 'gzip' : 'none';
+  try {
+    return createOtlpExporter({
+      protocol,
+      url: protocol === 'grpc' ? collector.grpcEndpoint : collector.tracesUrl,
+      urlFrom: 'test',
+      headers: new SecretHeaders(Object.entries(HEADERS)),
+      timeoutMillis: 10_000,
+    });
+  } finally {
+    if (before === undefined) delete process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
+    else process.env.OTEL_EXPORTER_OTLP_COMPRESSION = before;
+  }
+}
+
+describe('OTLP round trip: official and spanwright exporters → test collector', () => {
   let collector: Collector;
 
   before(async () => {
@@ -130,14 +163,14 @@ describe('OTLP round trip: official exporters → test collector', () => {
   });
   beforeEach(function () {
     // Each protocol's describe() clears once and sends once; its tests then read the result.
-    if (this.currentTest?.parent?.title === 'OTLP round trip: official exporters → test collector') collector.clear();
+    if (this.currentTest?.parent?.title === 'OTLP round trip: official and spanwright exporters → test collector') collector.clear();
   });
   after(async () => {
     await collector.close();
   });
 
-  for (const { protocol, gzip } of CASES) {
-    describe(`${protocol}${gzip ? ' + gzip' : ''}`, () => {
+  for (const { protocol, gzip, sender } of CASES) {
+    describe(`${sender} ${protocol}${gzip ? ' + gzip' : ''}`, () => {
       let spans: ReceivedSpan[];
       let sent: ReadableSpan[];
       let requests: ReceivedRequest[];
@@ -145,7 +178,8 @@ describe('OTLP round trip: official exporters → test collector', () => {
 
       before(async () => {
         collector.clear();
-        const exporter = officialExporter(protocol, collector, { headers: HEADERS, gzip });
+        const exporter =
+          sender === 'official' ? officialExporter(protocol, collector, { headers: HEADERS, gzip }) : spanwrightExporter(protocol, collector, gzip);
         const tracing = tracingTo(exporter, RESOURCE);
         makeTrace(tracing.provider);
         await tracing.provider.forceFlush();

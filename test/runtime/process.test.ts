@@ -90,6 +90,7 @@ describe('runtime in a child process: shutdown and export', function () {
       'exporter-trace-otlp-http',
       'exporter-trace-otlp-proto',
       'exporter-trace-otlp-grpc',
+      'otlp-grpc-exporter-base',
     ];
     expect(JSON.parse((await get(port, `/loaded/${names.join(',')}`)).body)).to.deep.equal({
       'instrumentation-http': true,
@@ -100,6 +101,7 @@ describe('runtime in a child process: shutdown and export', function () {
       'exporter-trace-otlp-http': true,
       'exporter-trace-otlp-proto': false,
       'exporter-trace-otlp-grpc': false,
+      'otlp-grpc-exporter-base': false,
     });
   });
 
