@@ -20,7 +20,7 @@ const { spans } = require('../../dist/generated/spans') as typeof import('../../
 import type { Mode, ModeResult, Variant } from './run';
 
 /** Calls per timed sample: sub-microsecond calls are timed in batches, not one by one. */
-const BATCH = 500;
+const BATCH = Number(process.env.BENCH_BATCH ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const TASK_TIME_MS = Number(process.env.BENCH_TASK_MS ?? 250);
 
