@@ -236,6 +236,22 @@ class BackwardWriter {
     this.fixed64(low >>> 0, high >>> 0);
   }
 
+  /** Ends a length-delimited field begun at `mark`: its content is what was written since. */
+  endField(field: number, mark: number): void {
+    this.uint32(this.since(mark));
+    this.tag(field, WIRE_LEN);
+  }
+
+  stringField(field: number, value: string): void {
+    this.string(value);
+    this.tag(field, WIRE_LEN);
+  }
+
+  /** A string field left out when empty or absent, as proto3 leaves out a default. */
+  optionalStringField(field: number, value: string | undefined): void {
+    if (value) this.stringField(field, value);
+  }
+
   /** The written bytes: a view, not a copy (the writer is not used again). */
   finish(): Uint8Array {
     return this.buf.subarray(this.pos);
@@ -246,8 +262,7 @@ class BackwardWriter {
 function writeAnyValue(w: BackwardWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
-      w.string(value);
-      w.tag(1, WIRE_LEN);
+      w.stringField(1, value);
       return;
     case 'boolean':
       w.uint32(value ? 1 : 0);
@@ -272,16 +287,13 @@ function writeAnyValue(w: BackwardWriter, value: unknown): void {
         for (let i = value.length - 1; i >= 0; i--) {
           const item = w.mark();
           writeAnyValue(w, value[i]);
-          w.uint32(w.since(item));
-          w.tag(1, WIRE_LEN);
+          w.endField(1, item);
         }
-        w.uint32(w.since(mark));
-        w.tag(5, WIRE_LEN);
+        w.endField(5, mark);
       } else {
         const mark = w.mark();
         writeKeyValues(w, value, 1);
-        w.uint32(w.since(mark));
-        w.tag(6, WIRE_LEN);
+        w.endField(6, mark);
       }
       return;
     default:
@@ -298,17 +310,23 @@ function writeKeyValues(w: BackwardWriter, attributes: object, field: number): v
     const pair = w.mark();
     const value = w.mark();
     writeAnyValue(w, values[key]);
-    w.uint32(w.since(value));
-    w.tag(2, WIRE_LEN);
-    w.string(key);
-    w.tag(1, WIRE_LEN);
-    w.uint32(w.since(pair));
-    w.tag(field, WIRE_LEN);
+    w.endField(2, value);
+    w.stringField(1, key);
+    w.endField(field, pair);
   }
 }
 
 function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
   return (traceFlags & 0xff) | SPAN_FLAGS_HAS_IS_REMOTE | (isRemote ? SPAN_FLAGS_IS_REMOTE : 0);
+}
+
+/** trace_state (3), span_id (2) and trace_id (1): the first fields of both Span and Span.Link. */
+function writeContextIds(w: BackwardWriter, ctx: SpanContext): void {
+  w.optionalStringField(3, ctx.traceState?.serialize());
+  w.hexId(ctx.spanId);
+  w.tag(2, WIRE_LEN);
+  w.hexId(ctx.traceId);
+  w.tag(1, WIRE_LEN);
 }
 
 /** Span.Event (field 11 of Span). */
@@ -317,12 +335,10 @@ function writeEvent(w: BackwardWriter, event: TimedEvent): void {
   w.uint32(event.droppedAttributesCount || 0);
   w.tag(4, WIRE_VARINT);
   if (event.attributes) writeKeyValues(w, event.attributes, 3);
-  w.string(event.name);
-  w.tag(2, WIRE_LEN);
+  w.stringField(2, event.name);
   w.hrTime(event.time);
   w.tag(1, WIRE_FIXED64);
-  w.uint32(w.since(mark));
-  w.tag(11, WIRE_LEN);
+  w.endField(11, mark);
 }
 
 /** Span.Link (field 13 of Span). */
@@ -334,17 +350,8 @@ function writeLink(w: BackwardWriter, link: Link): void {
   w.uint32(link.droppedAttributesCount || 0);
   w.tag(5, WIRE_VARINT);
   if (link.attributes) writeKeyValues(w, link.attributes, 4);
-  const traceState = ctx.traceState?.serialize();
-  if (traceState) {
-    w.string(traceState);
-    w.tag(3, WIRE_LEN);
-  }
-  w.hexId(ctx.spanId);
-  w.tag(2, WIRE_LEN);
-  w.hexId(ctx.traceId);
-  w.tag(1, WIRE_LEN);
-  w.uint32(w.since(mark));
-  w.tag(13, WIRE_LEN);
+  writeContextIds(w, ctx);
+  w.endField(13, mark);
 }
 
 /** Span (field 2 of ScopeSpans). */
@@ -359,12 +366,8 @@ function writeSpan(w: BackwardWriter, span: ReadableSpan): void {
   const status = w.mark();
   w.uint32(span.status.code);
   w.tag(3, WIRE_VARINT);
-  if (span.status.message) {
-    w.string(span.status.message);
-    w.tag(2, WIRE_LEN);
-  }
-  w.uint32(w.since(status));
-  w.tag(15, WIRE_LEN);
+  w.optionalStringField(2, span.status.message);
+  w.endField(15, status);
   // dropped_links_count (14), links (13)
   w.uint32(span.droppedLinksCount);
   w.tag(14, WIRE_VARINT);
@@ -389,32 +392,19 @@ function writeSpan(w: BackwardWriter, span: ReadableSpan): void {
     w.tag(6, WIRE_VARINT);
   }
   // name (5), parent_span_id (4), trace_state (3), span_id (2), trace_id (1)
-  w.string(span.name);
-  w.tag(5, WIRE_LEN);
+  w.stringField(5, span.name);
   if (parent?.spanId) {
     w.hexId(parent.spanId);
     w.tag(4, WIRE_LEN);
   }
-  const traceState = ctx.traceState?.serialize();
-  if (traceState) {
-    w.string(traceState);
-    w.tag(3, WIRE_LEN);
-  }
-  w.hexId(ctx.spanId);
-  w.tag(2, WIRE_LEN);
-  w.hexId(ctx.traceId);
-  w.tag(1, WIRE_LEN);
-  w.uint32(w.since(mark));
-  w.tag(2, WIRE_LEN);
+  writeContextIds(w, ctx);
+  w.endField(2, mark);
 }
 
 /** ScopeSpans (field 2 of ResourceSpans). */
 function writeScopeSpans(w: BackwardWriter, scope: Scope, spans: readonly ReadableSpan[]): void {
   const mark = w.mark();
-  if (scope.schemaUrl) {
-    w.string(scope.schemaUrl);
-    w.tag(3, WIRE_LEN);
-  }
+  w.optionalStringField(3, scope.schemaUrl);
   for (let i = spans.length - 1; i >= 0; i--) writeSpan(w, spans[i]!);
   const scopeMark = w.mark();
   if (scope.droppedAttributesCount) {
@@ -422,25 +412,16 @@ function writeScopeSpans(w: BackwardWriter, scope: Scope, spans: readonly Readab
     w.tag(4, WIRE_VARINT);
   }
   if (scope.attributes) writeKeyValues(w, scope.attributes, 3);
-  if (scope.version) {
-    w.string(scope.version);
-    w.tag(2, WIRE_LEN);
-  }
-  w.string(scope.name);
-  w.tag(1, WIRE_LEN);
-  w.uint32(w.since(scopeMark));
-  w.tag(1, WIRE_LEN);
-  w.uint32(w.since(mark));
-  w.tag(2, WIRE_LEN);
+  w.optionalStringField(2, scope.version);
+  w.stringField(1, scope.name);
+  w.endField(1, scopeMark);
+  w.endField(2, mark);
 }
 
 /** ResourceSpans (field 1 of the request). */
 function writeResourceSpans(w: BackwardWriter, resource: Resource, scopes: Map<Scope, ReadableSpan[]>): void {
   const mark = w.mark();
-  if (resource.schemaUrl) {
-    w.string(resource.schemaUrl);
-    w.tag(3, WIRE_LEN);
-  }
+  w.optionalStringField(3, resource.schemaUrl);
   const groups = [...scopes.entries()];
   for (let i = groups.length - 1; i >= 0; i--) writeScopeSpans(w, groups[i]![0], groups[i]![1]);
   // resource (1): attributes (1), dropped_attributes_count (2) always 0
@@ -448,10 +429,8 @@ function writeResourceSpans(w: BackwardWriter, resource: Resource, scopes: Map<S
   w.uint32(0);
   w.tag(2, WIRE_VARINT);
   if (resource.attributes) writeKeyValues(w, resource.attributes, 1);
-  w.uint32(w.since(resourceMark));
-  w.tag(1, WIRE_LEN);
-  w.uint32(w.since(mark));
-  w.tag(1, WIRE_LEN);
+  w.endField(1, resourceMark);
+  w.endField(1, mark);
 }
 
 /**
