@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { machine, median, table, writeResults } from '../lib/results';
+import { machine, median, spread, table, writeResults } from '../lib/results';
 
 export type Mode = 'off' | 'sampled-out' | 'sampled-in';
 export const modes: readonly Mode[] = ['off', 'sampled-out', 'sampled-in'];
@@ -62,11 +62,6 @@ function ratios(a: readonly number[], b: readonly number[]): number[] {
   return a.map((value, i) => value / b[i]!);
 }
 
-function spread(values: readonly number[]): string {
-  const sorted = [...values].sort((x, y) => x - y);
-  return `${sorted[0]!.toFixed(3)}–${sorted[sorted.length - 1]!.toFixed(3)}`;
-}
-
 function main(): void {
   const compiled = compileMode();
   let results: ModeResult[];
@@ -85,8 +80,8 @@ function main(): void {
     summary.push({
       mode,
       nsPerCall: Object.fromEntries(variants.map((v) => [v, median(rounds[v])])),
-      generatedVsHandWritten: { median: median(genVsHand), spread: spread(genVsHand) },
-      generatedVsPlain: { median: median(genVsPlain), spread: spread(genVsPlain) },
+      generatedVsHandWritten: { median: median(genVsHand), spread: spread(genVsHand, 3) },
+      generatedVsPlain: { median: median(genVsPlain), spread: spread(genVsPlain, 3) },
       target: { compared: mode === 'off' ? 'generated/plain' : 'generated/hand-written', max: target, met: measured <= target },
       rounds,
     });
@@ -95,8 +90,8 @@ function main(): void {
       median(rounds.plain).toFixed(1),
       median(rounds['hand-written']).toFixed(1),
       median(rounds.generated).toFixed(1),
-      `${median(genVsHand).toFixed(3)} (${spread(genVsHand)})`,
-      `${median(genVsPlain).toFixed(3)} (${spread(genVsPlain)})`,
+      `${median(genVsHand).toFixed(3)} (${spread(genVsHand, 3)})`,
+      `${median(genVsPlain).toFixed(3)} (${spread(genVsPlain, 3)})`,
       `${mode === 'off' ? 'gen/plain' : 'gen/hand'} ≤ ${target}: ${measured <= target ? 'met' : 'MISSED'}`,
     ]);
   }

@@ -28,6 +28,13 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** `min–max` of `values` with `digits` decimals; a single value alone. */
+export function spread(values: readonly number[], digits: number): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const fmt = (v: number): string => v.toFixed(digits);
+  return sorted.length === 1 ? fmt(sorted[0]!) : `${fmt(sorted[0]!)}–${fmt(sorted[sorted.length - 1]!)}`;
+}
+
 /** Markdown table from a header row and rows of cells. */
 export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const line = (cells: readonly (string | number)[]): string => `| ${cells.join(' | ')} |`;

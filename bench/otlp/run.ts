@@ -11,7 +11,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/ap
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { machine, median, table, writeResults } from '../lib/results';
+import { machine, median, spread, table, writeResults } from '../lib/results';
 // The compiled encoder, as the bootstrap runs it.
 const { encodeTraceExportRequest } = require('../../dist/runtime/otlp-protobuf') as typeof import('../../runtime/otlp-protobuf');
 
@@ -115,12 +115,11 @@ function main(): void {
     }
   }
   const speedups = rounds['otlp-transformer'].map((official, i) => official / rounds.spanwright[i]!);
-  const sorted = [...speedups].sort((a, b) => a - b);
   const summary = {
     machine: machine(),
     batch: { spans: spans.length, bytes: bytes.length },
     nsPerSpan: { 'otlp-transformer': median(rounds['otlp-transformer']), spanwright: median(rounds.spanwright) },
-    speedup: { median: median(speedups), min: sorted[0], max: sorted[sorted.length - 1] },
+    speedup: { median: median(speedups), min: Math.min(...speedups), max: Math.max(...speedups) },
     rounds,
   };
   const md = [
@@ -134,7 +133,7 @@ function main(): void {
       ['encoder', 'ns per span', 'speed-up over otlp-transformer'],
       [
         ['@opentelemetry/otlp-transformer 0.223 ProtobufTraceSerializer', summary.nsPerSpan['otlp-transformer'].toFixed(0), '1'],
-        ['spanwright (runtime/otlp-protobuf.ts)', summary.nsPerSpan.spanwright.toFixed(0), `${summary.speedup.median.toFixed(2)} (${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)})`],
+        ['spanwright (runtime/otlp-protobuf.ts)', summary.nsPerSpan.spanwright.toFixed(0), `${summary.speedup.median.toFixed(2)} (${spread(speedups, 2)})`],
       ],
     ),
     '',

@@ -24,7 +24,7 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { startCollector, type Collector } from '../../test/collector';
-import { machine, median, table, writeResults } from '../lib/results';
+import { machine, median, spread, table, writeResults } from '../lib/results';
 import { meanPlayersPerRequest, PREDICTIONS_PATH, predictionBodies } from './bodies';
 import type { LoadOptions, LoadResult } from './load';
 import { assertBuilt, cpuMs, databaseDirectory, nodeCommand, pinning, pinSelf, send, startApi, startUpstream, stop, VARIANTS, waitFor200, Workspace, type Started, type VariantId } from './processes';
@@ -148,12 +148,6 @@ async function measure(
   } finally {
     await stop(api);
   }
-}
-
-function spread(values: readonly number[], digits: number): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const fmt = (v: number): string => v.toFixed(digits);
-  return sorted.length === 1 ? fmt(sorted[0]!) : `${fmt(sorted[0]!)}–${fmt(sorted[sorted.length - 1]!)}`;
 }
 
 function summary(values: readonly number[], digits: number): { median: number; min: number; max: number; text: string } {
