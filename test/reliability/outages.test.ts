@@ -161,6 +161,24 @@ describe('reliability: collector outages', function () {
     return { healthy: merge('healthy rounds', healthy), fault: merge('fault rounds', fault) };
   }
 
+  /**
+   * Warm-up, then ROUNDS of healthy and faulty phases (`toggle` switching the fault), then export
+   * resumed; asserts that the fault left latency and RSS unaffected. `requests`: all the API served.
+   */
+  async function faultRounds(proc: ServiceProcess, toggle: (on: boolean) => Promise<void>) {
+    sampler = new RssSampler(proc.pid);
+    await phase('warm-up', proc, WARM_UP_REQUESTS);
+    const rssAfterWarmUp = sampler.peak();
+    const { healthy, fault } = await alternate(proc, toggle);
+    const resumed = await untilExportResumes(proc);
+
+    expectLatencyUnaffected(fault, healthy);
+    const peak = Math.max(healthy.peakRss, fault.peakRss);
+    expect(peak, `peak RSS ${mib(peak)} vs ${mib(rssAfterWarmUp)} after warm-up`).to.be.at.most(rssAfterWarmUp + RSS_HEADROOM);
+    const requests = WARM_UP_REQUESTS + 2 * ROUNDS * ROUND_REQUESTS + resumed.requests;
+    return { healthy, fault, resumed, peak, rssAfterWarmUp, requests };
+  }
+
   /** Stops the API (SIGTERM) and returns the one drop line's count, with the spans produced and received. */
   async function stopAndAccount(proc: ServiceProcess, requests: number): Promise<{ produced: number; received: number; dropped: number; line: string }> {
     const exit = await stopService(proc, 'SIGTERM');
@@ -209,17 +227,8 @@ describe('reliability: collector outages', function () {
   for (const protocol of ['http/protobuf', 'grpc'] as const) {
     it(`collector going down mid-run and back, ${ROUNDS} times (${protocol}): every request served, latency and RSS unaffected, the loss in one line, export resumes`, async () => {
       const proc = await startApi(protocol);
-      sampler = new RssSampler(proc.pid);
-      await phase('warm-up', proc, WARM_UP_REQUESTS);
-      const rssAfterWarmUp = sampler.peak();
-      const { healthy, fault } = await alternate(proc, (on) => (on ? collector.stop() : collector.restart()));
-      const resumed = await untilExportResumes(proc);
+      const { healthy, fault, resumed, peak, rssAfterWarmUp, requests } = await faultRounds(proc, (on) => (on ? collector.stop() : collector.restart()));
 
-      expectLatencyUnaffected(fault, healthy);
-      const peak = Math.max(healthy.peakRss, fault.peakRss);
-      expect(peak, `peak RSS ${mib(peak)} vs ${mib(rssAfterWarmUp)} after warm-up`).to.be.at.most(rssAfterWarmUp + RSS_HEADROOM);
-
-      const requests = WARM_UP_REQUESTS + 2 * ROUNDS * ROUND_REQUESTS + resumed.requests;
       const { produced, received, dropped, line } = await stopAndAccount(proc, requests);
       // Every span is received or counted dropped. An export cut by stop() after the collector kept it
       // counts as both: at most one batch a stop.
@@ -236,17 +245,8 @@ describe('reliability: collector outages', function () {
 
   it(`collector slow (answers held past the ${EXPORT_TIMEOUT_MS} ms export timeout) and fast again, ${ROUNDS} times: every request served, latency and RSS unaffected, the loss in one line, export resumes`, async () => {
     const proc = await startApi();
-    sampler = new RssSampler(proc.pid);
-    await phase('warm-up', proc, WARM_UP_REQUESTS);
-    const rssAfterWarmUp = sampler.peak();
-    const { healthy, fault } = await alternate(proc, async (on) => collector.delay(on ? EXPORT_TIMEOUT_MS * 5 : 0));
-    const resumed = await untilExportResumes(proc);
+    const { healthy, fault, peak, rssAfterWarmUp, requests } = await faultRounds(proc, async (on) => collector.delay(on ? EXPORT_TIMEOUT_MS * 5 : 0));
 
-    expectLatencyUnaffected(fault, healthy);
-    const peak = Math.max(healthy.peakRss, fault.peakRss);
-    expect(peak, `peak RSS ${mib(peak)} vs ${mib(rssAfterWarmUp)} after warm-up`).to.be.at.most(rssAfterWarmUp + RSS_HEADROOM);
-
-    const requests = WARM_UP_REQUESTS + 2 * ROUNDS * ROUND_REQUESTS + resumed.requests;
     const { produced, received, dropped, line } = await stopAndAccount(proc, requests);
     expect(line).to.match(/export failed: \d+|export timed out: \d+/);
     // A held export is kept by the collector on arrival and counted dropped by the service when it
