@@ -3,7 +3,7 @@
  * (its own process, loopback, fixed connections and duration, SQLite), in four
  * configurations — tracing off; spanwright at ratio 1.0 and 0.1 exporting OTLP
  * to the test collector; and auto-instrumentations-node registered the way its
- * README says, at 1.0, to the same collector. The stats upstream is its own
+ * docs/performance.md says, at 1.0, to the same collector. The stats upstream is its own
  * process; every run starts the API afresh on a copy of the same seeded
  * database, sends every body once (so the measured requests are stats-cache
  * hits), warms up, then measures. Rounds alternate the order (A B C D, D C B A,
