@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'generated/**', 'test/fixtures/*/generated/**', 'bench/results/**', 'node_modules/**', '.scratch/**'] },
+  { ignores: ['dist/**', 'runtime/dist/**', 'generated/**', 'test/fixtures/*/generated/**', 'bench/results/**', 'node_modules/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,8 +2,8 @@
 // Regenerate with: npm run gen
 /* eslint-disable */
 
-import { startTracing } from '../runtime';
-import { manifest } from './manifest';
+import { startTracing } from '@spanwright/runtime';
+import { manifest } from './manifest.js';
 
 /** Tracing as the manifest and the environment configure it; started before the service loads. */
 export const tracing = startTracing(manifest);

@@ -2,7 +2,7 @@
 // Regenerate with: npm run gen
 /* eslint-disable */
 
-import type { ManifestModel } from '../runtime';
+import type { ManifestModel } from '@spanwright/runtime';
 
 /** tracing.yaml, resolved: defaults applied, refs inlined, OpenTelemetry keys and TypeScript names worked out. */
 export const manifest: ManifestModel = {

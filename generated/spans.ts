@@ -2,10 +2,10 @@
 // Regenerate with: npm run gen
 /* eslint-disable */
 
-import { type EventDefinition, runSpan, type SpanDefinition, SpanKind, TypedSpan } from '../runtime';
+import { type EventDefinition, runSpan, type SpanDefinition, SpanKind, TypedSpan } from '@spanwright/runtime';
 
 /** The untyped seed-style API, for code without a manifest entry yet; the helpers below are preferred. */
-export { addSpanAttributes, addSpanEvent, getSpanId, getTraceId, recordException, span, traced, tracedAsync, tracedMethod } from '../runtime';
+export { addSpanAttributes, addSpanEvent, getSpanId, getTraceId, recordException, span, traced, tracedAsync, tracedMethod } from '@spanwright/runtime';
 
 /** The instrumentation scope of every helper: the manifest's service name. */
 const scope = 'sports-bet-ai-api';

@@ -10,7 +10,7 @@ import { formatDiagnostics, ManifestError } from './diagnostics';
 import { runDiffCommand } from './diff';
 import { runDocsCommand } from './docs-command';
 import { runDoctorCommand } from './doctor-command';
-import { changedFiles, readIfExists, runtimeImportFor, sourceName, writeFiles } from './files';
+import { changedFiles, readIfExists, sourceName, writeFiles } from './files';
 import { generate } from './generate';
 import { runMigrateCommand } from './migrate';
 
@@ -130,7 +130,6 @@ function gen(io: CliIO, manifest: string, outDir: string, check: boolean): numbe
     files = generate(text, {
       file: manifest,
       source: sourceName(manifest, outDir),
-      runtimeImport: runtimeImportFor(outDir),
     });
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;

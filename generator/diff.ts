@@ -4,7 +4,7 @@
  * alerts and queries on span names and keys; call sites of the helpers).
  * `diffManifests` is pure; `runDiffCommand` is the CLI around it.
  */
-import type { AttributeModel, EventModel, ManifestModel, SpanModel } from '../runtime/model';
+import type { AttributeModel, EventModel, ManifestModel, SpanModel } from '@spanwright/runtime';
 import { parseCommand, usageError, type CommandIO } from './command';
 import { describeLoadError, readManifestSource } from './git-source';
 

@@ -3,7 +3,7 @@
  * deterministic (sorted, LF, fixed header, no timestamp), so `gen --check`
  * can compare it like any other generated file.
  */
-import type { AttributeModel, EnvironmentModel, EventModel, ManifestModel, SpanModel } from '../runtime/model';
+import type { AttributeModel, EnvironmentModel, EventModel, ManifestModel, SpanModel } from '@spanwright/runtime';
 
 /** The file name `generate()` and `spanwright docs` write it under. */
 export const DOCS_FILE = 'TRACING.md';

@@ -5,7 +5,7 @@
  * what looks wrong. Exit 0 when nothing does, 1 when something does, 2 for bad
  * arguments or an invalid manifest.
  */
-import { diagnose, doctorLines } from '../runtime/doctor';
+import { diagnose, doctorLines } from '@spanwright/runtime';
 import { parseCommand, type CommandIO } from './command';
 import { describeLoadError, readManifestSource } from './git-source';
 

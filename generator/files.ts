@@ -1,35 +1,9 @@
-/** The generator's file I/O: where the runtime lives, and writes that are atomic and skip unchanged files. */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+/** The generator's file I/O: the runtime's package name, and writes that are atomic and skip unchanged files. */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
-/**
- * The module generated code imports the runtime from: a relative path when
- * the output lies inside the spanwright package itself, `spanwright/runtime`
- * everywhere else.
- */
-export function runtimeImportFor(outDir: string): string {
-  let dir = resolve(outDir);
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        const name = (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name;
-        if (name === 'spanwright' && existsSync(join(dir, 'runtime'))) return toModulePath(relative(resolve(outDir), join(dir, 'runtime')));
-      } catch {
-        // an unreadable package.json is not ours
-      }
-      return 'spanwright/runtime';
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return 'spanwright/runtime';
-    dir = parent;
-  }
-}
-
-function toModulePath(rel: string): string {
-  const posix = rel.split(sep).join('/');
-  return posix.startsWith('.') ? posix : `./${posix}`;
-}
+/** The package generated code imports the runtime from, in this repository as in a user's project. */
+export const RUNTIME_PACKAGE = '@spanwright/runtime';
 
 /** How the manifest is named in generated files: relative to the output directory's parent, `/`-separated. */
 export function sourceName(manifest: string, outDir: string): string {

@@ -2,10 +2,11 @@
  * The pipeline without I/O: manifest text in, generated files out.
  * load → validate → model → emit. Throws ManifestError with every problem.
  */
-import type { ManifestModel } from '../runtime/model';
+import type { ManifestModel } from '@spanwright/runtime';
 import { ManifestError, sortDiagnostics } from './diagnostics';
 import { DOCS_FILE, renderDocs } from './docs';
 import { emitBootstrap, emitManifest, emitSpans, type EmitContext } from './emit';
+import { RUNTIME_PACKAGE } from './files';
 import { load } from './load';
 import { buildModel } from './model';
 import { validate } from './validate';
@@ -15,7 +16,7 @@ export interface GenerateOptions {
   readonly file?: string;
   /** How the manifest is named in the generated headers, JSDoc and `manifest.source`. Default: `file`. */
   readonly source?: string;
-  /** Module the generated files import the runtime from. Default: `spanwright/runtime`. */
+  /** Module the generated files import the runtime from. Default: `@spanwright/runtime`. */
   readonly runtimeImport?: string;
 }
 
@@ -34,7 +35,7 @@ export function generate(text: string, options: GenerateOptions = {}): Map<strin
   const model = resolveManifest(text, options);
   const ctx: EmitContext = {
     source: model.source,
-    runtimeImport: options.runtimeImport ?? 'spanwright/runtime',
+    runtimeImport: options.runtimeImport ?? RUNTIME_PACKAGE,
   };
   return new Map([
     // TRACING.md: the manifest as documentation (generator/docs.ts), written and --check'ed like the code.

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import type { ManifestModel } from '../runtime/model';
+import type { ManifestModel } from '@spanwright/runtime';
 import { formatDiagnostics, ManifestError } from './diagnostics';
 import { resolveManifest } from './generate';
 

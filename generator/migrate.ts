@@ -27,7 +27,7 @@ import {
   type SourceFile,
   type Type,
 } from 'ts-morph';
-import type { AttributeModel, ManifestModel } from '../runtime/model';
+import type { AttributeModel, ManifestModel } from '@spanwright/runtime';
 import { findRenames, type AttributeRename, type EventRenames, type SpanRenames } from './diff';
 import { parseCommand, type CommandIO } from './command';
 import { describeLoadError, readManifestSource } from './git-source';

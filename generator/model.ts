@@ -12,7 +12,7 @@ import type {
   ManifestModel,
   PeerModel,
   SpanModel,
-} from '../runtime/model';
+} from '@spanwright/runtime';
 import { positionOf, type LoadedManifest } from './load';
 import { camelCase } from './names';
 import type { RawAttribute, RawEnvironment, RawManifest, RawSpan, RawSwitch } from './raw';

@@ -2,7 +2,7 @@
  * The manifest as written in tracing.yaml, once the schema has accepted it.
  * (schema/tracing.schema.json is the documented source of truth.)
  */
-import type { AttributeType, SpanKindName } from '../runtime/model';
+import type { AttributeType, SpanKindName } from '@spanwright/runtime';
 
 export interface RawAttribute {
   readonly type?: AttributeType;

@@ -93,7 +93,7 @@ function measure(spans: number, runs: number): SizeResult {
     for (let i = 0; i < runs; i++) {
       inProcess.push(
         timeMs(() => {
-          const files = generate(text, { runtimeImport: 'spanwright/runtime' });
+          const files = generate(text);
           outputBytes = [...files.values()].reduce((n, t) => n + Buffer.byteLength(t), 0);
         }),
       );

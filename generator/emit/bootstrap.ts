@@ -10,7 +10,7 @@ export function emitBootstrap(ctx: EmitContext): string {
       moduleSpecifier: ctx.runtimeImport,
       namedImports: ['startTracing'],
     },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: './manifest', namedImports: ['manifest'] },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: './manifest.js', namedImports: ['manifest'] },
     [
       '/** Tracing as the manifest and the environment configure it; started before the service loads. */',
       'export const tracing = startTracing(manifest);',

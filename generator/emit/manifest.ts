@@ -1,5 +1,5 @@
 /** generated/manifest.ts: the resolved ManifestModel as a literal, for the runtime. */
-import type { ManifestModel } from '../../runtime/model';
+import type { ManifestModel } from '@spanwright/runtime';
 import { header, normalize, propertyKey, str, type EmitContext } from './ts';
 
 const INLINE_WIDTH = 100;

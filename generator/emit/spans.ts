@@ -1,6 +1,6 @@
 /** generated/spans.ts: one typed helper, handle class and definition per span. */
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
-import type { EventModel, ManifestModel, SpanModel } from '../../runtime/model';
+import type { EventModel, ManifestModel, SpanModel } from '@spanwright/runtime';
 import { eventTypeName, pascalCase, SEED_API, spanTypeNames } from '../names';
 import { attributeType, docText, eventAttributeMapper, header, jsDoc, printFile, propertyKey, spanAttributeMapper, str, type EmitContext } from './ts';
 

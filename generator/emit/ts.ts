@@ -1,12 +1,12 @@
 /** Small emit helpers shared by the file emitters. */
 import { IndentationText, NewLineKind, Project, QuoteKind, StructureKind, type StatementStructures, type WriterFunction } from 'ts-morph';
-import type { AttributeModel, SourceLocation } from '../../runtime/model';
+import type { AttributeModel, SourceLocation } from '@spanwright/runtime';
 
 /** What every emitter needs, resolved once by generate(). */
 export interface EmitContext {
   /** The manifest as named in headers and JSDoc, e.g. `tracing.yaml`. */
   readonly source: string;
-  /** Module the generated files import the runtime from (`../runtime`, `spanwright/runtime`). */
+  /** Module the generated files import the runtime from (`@spanwright/runtime`). */
   readonly runtimeImport: string;
 }
 

@@ -5,8 +5,8 @@
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { SamplingDecision, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import * as runtime from '../../runtime';
-import { setTracingEnabled } from '../../runtime';
+import * as runtime from '@spanwright/runtime';
+import { setTracingEnabled } from '@spanwright/runtime';
 import { startTestProvider, type TestProvider } from '../runtime/provider';
 import * as generated from '../fixtures/predictions/generated/spans';
 import { spans } from '../fixtures/predictions/generated/spans';

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveManifest, runtimeImportFor, sourceName } from '../../generator';
+import { resolveManifest, sourceName } from '../../generator';
 import { manifest } from './support';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -68,12 +68,6 @@ describe('resolved manifest model', () => {
     expect(model.environments.development!.consoleFormat).to.equal('tree');
     expect(model.service.version).to.equal('1.4.0');
     expect(model.instrumentation.knexMaxQueryLength).to.equal(500);
-  });
-
-  it('imports the runtime relatively inside the spanwright package, as spanwright/runtime elsewhere', () => {
-    expect(runtimeImportFor(join(ROOT, 'generated'))).to.equal('../runtime');
-    expect(runtimeImportFor(join(ROOT, 'test', 'fixtures', 'x', 'generated'))).to.equal('../../../../runtime');
-    expect(runtimeImportFor('/tmp/somewhere/generated')).to.equal('spanwright/runtime');
   });
 
   it('names the manifest relative to the output directory parent', () => {
