@@ -66,6 +66,11 @@ environments:
   development: { sampling: 1.0 }
 peers:
   stock: { host: 127.0.0.1 }
+instrumentation:
+  http: true
+  koa: true
+  knex: true
+  fetch: true
 spans:
   score_order:
     description: Scores an order from its stock count
@@ -132,7 +137,7 @@ export function writeProject(dir: string, setup: Setup): void {
   writeFileSync(join(dir, 'package.json'), json({ name: `consumer-${setup.name}`, private: true, type: setup.type }));
   const compilerOptions = {
     target: 'ES2022',
-    lib: ['ES2022', 'DOM'],
+    lib: ['ES2022'],
     ...setup.compilerOptions,
     strict: true,
     esModuleInterop: true,
