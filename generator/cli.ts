@@ -10,7 +10,7 @@ import { formatDiagnostics, ManifestError } from './diagnostics';
 import { runDiffCommand } from './diff';
 import { runDocsCommand } from './docs-command';
 import { runDoctorCommand } from './doctor-command';
-import { changedFiles, readIfExists, runtimeImportFor, sourceName, writeFiles } from './files';
+import { changedFiles, headerRegenerateCommand, readIfExists, regenerateCommand, runtimeImportFor, sourceName, writeFiles } from './files';
 import { generate } from './generate';
 import { runMigrateCommand } from './migrate';
 
@@ -131,6 +131,7 @@ function gen(io: CliIO, manifest: string, outDir: string, check: boolean): numbe
       file: manifest,
       source: sourceName(manifest, outDir),
       runtimeImport: runtimeImportFor(outDir),
+      regenerate: headerRegenerateCommand(manifest, outDir),
     });
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
@@ -146,7 +147,7 @@ function gen(io: CliIO, manifest: string, outDir: string, check: boolean): numbe
       io.stdout(`spanwright: ${outDir} is up to date with ${manifest}\n`);
       return 0;
     }
-    io.stderr(`spanwright: generated files differ from ${manifest}:\n${stale.map((n) => `  ${shown(n)}\n`).join('')}run npm run gen\n`);
+    io.stderr(`spanwright: generated files differ from ${manifest}:\n${stale.map((n) => `  ${shown(n)}\n`).join('')}run ${regenerateCommand(manifest, outDir, process.cwd())}\n`);
     return 1;
   }
   const written = writeFiles(outDir, files);

@@ -31,6 +31,39 @@ function toModulePath(rel: string): string {
   return posix.startsWith('.') ? posix : `./${posix}`;
 }
 
+/** The folder of the nearest package.json at or above `dir`, if any. */
+export function packageRoot(dir: string): string | undefined {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) return at;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+/** A path as a shell argument: bare when it is plain, JSON-quoted otherwise. */
+function shellArg(path: string): string {
+  return /^[\w./@+-]+$/.test(path) ? path : JSON.stringify(path);
+}
+
+/**
+ * The command that regenerates `outDir` from `manifest`, run from `base`: `npx spanwright gen`,
+ * with `--manifest` / `--out` only when they are not the defaults (`tracing.yaml`, `generated`).
+ */
+export function regenerateCommand(manifest: string, outDir: string, base: string): string {
+  const rel = (path: string): string => relative(resolve(base), resolve(path)).split(sep).join('/');
+  const flags: string[] = [];
+  if (rel(manifest) !== 'tracing.yaml') flags.push('--manifest', shellArg(rel(manifest)));
+  if (rel(outDir) !== 'generated') flags.push('--out', shellArg(rel(outDir)));
+  return ['npx spanwright gen', ...flags].join(' ');
+}
+
+/**
+ * The command the generated headers name: from the project's root (the nearest package.json
+ * above the output), where `npx` and npm scripts run, so it does not depend on the cwd of `gen`.
+ */
+export function headerRegenerateCommand(manifest: string, outDir: string): string {
+  return regenerateCommand(manifest, outDir, packageRoot(outDir) ?? process.cwd());
+}
+
 /** How the manifest is named in generated files: relative to the output directory's parent, `/`-separated. */
 export function sourceName(manifest: string, outDir: string): string {
   return relative(dirname(resolve(outDir)), resolve(manifest)).split(sep).join('/');
