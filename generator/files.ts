@@ -64,6 +64,19 @@ export function headerRegenerateCommand(manifest: string, outDir: string): strin
   return regenerateCommand(manifest, outDir, packageRoot(outDir) ?? process.cwd());
 }
 
+/**
+ * The generate() options `gen` uses for `manifest` → `outDir` (paths as the user gave them,
+ * relative to the cwd), so that other commands can tell whether the output is up to date.
+ */
+export function genOptions(manifest: string, outDir: string): { file: string; source: string; runtimeImport: string; regenerate: string } {
+  return {
+    file: manifest,
+    source: sourceName(manifest, outDir),
+    runtimeImport: runtimeImportFor(outDir),
+    regenerate: headerRegenerateCommand(manifest, outDir),
+  };
+}
+
 /** How the manifest is named in generated files: relative to the output directory's parent, `/`-separated. */
 export function sourceName(manifest: string, outDir: string): string {
   return relative(dirname(resolve(outDir)), resolve(manifest)).split(sep).join('/');
