@@ -27,12 +27,12 @@ export function isEsmEntry(entry: string | undefined): boolean {
 
 /**
  * The command that runs `entry` with the bootstrap preloaded, as the docs lay a project out:
- * TypeScript run by tsx imports `generated/bootstrap.ts`; compiled JavaScript preloads
+ * TypeScript run through tsx imports `generated/bootstrap.ts` after tsx's loader; compiled JavaScript preloads
  * `dist/generated/bootstrap.js` with `--import` for an ES module, `--require` otherwise.
  */
 export function preloadCommand(entry: string | undefined, cwd: string = process.cwd()): string {
   if (entry === undefined) return 'node --require ./dist/generated/bootstrap.js … (ESM: --import)';
   const shown = relative(cwd, entry).split('\\').join('/') || entry;
-  if (/\.[mc]?ts$/.test(entry)) return `tsx --import ./generated/bootstrap.ts ${shown}`;
+  if (/\.[mc]?ts$/.test(entry)) return `node --import tsx --import ./generated/bootstrap.ts ${shown}`;
   return `node ${isEsmEntry(entry) ? '--import' : '--require'} ./dist/generated/bootstrap.js ${shown}`;
 }

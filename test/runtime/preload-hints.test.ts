@@ -165,7 +165,7 @@ describe('runtime: hints for a service that did not preload the bootstrap', func
 
   describe('preloadCommand', () => {
     it('names tsx and the TypeScript bootstrap for a .ts entry, and a placeholder when there is no entry', () => {
-      expect(preloadCommand('/app/src/main.ts', '/app')).to.equal('tsx --import ./generated/bootstrap.ts src/main.ts');
+      expect(preloadCommand('/app/src/main.ts', '/app')).to.equal('node --import tsx --import ./generated/bootstrap.ts src/main.ts');
       expect(preloadCommand(undefined)).to.equal('node --require ./dist/generated/bootstrap.js … (ESM: --import)');
     });
   });
