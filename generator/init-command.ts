@@ -142,7 +142,7 @@ function chooseInstrumentation(deps: ReadonlySet<string>): InstrumentationChoice
     { name: 'http', on: true, comment: 'incoming and outgoing HTTP spans' },
     { name: 'koa', on: deps.has('koa'), comment: 'server spans named by Koa route' },
     { name: 'knex', on: deps.has('knex'), comment: 'a span per Knex query' },
-    { name: 'fetch', on: deps.has('undici'), comment: 'fetch() client spans (undici)' },
+    { name: 'fetch', on: deps.has('undici'), comment: 'client spans of fetch() (global or undici)' },
     { name: 'pino', on: deps.has('pino'), comment: 'trace ids on pino log records' },
   ];
 }

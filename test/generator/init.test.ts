@@ -61,7 +61,7 @@ function starter(schema: string, name: string, on: { koa?: boolean; knex?: boole
     '  http: true       # incoming and outgoing HTTP spans',
     line('koa', 'server spans named by Koa route'),
     line('knex', 'a span per Knex query'),
-    line('fetch', 'fetch() client spans (undici)'),
+    line('fetch', 'client spans of fetch() (global or undici)'),
     line('pino', 'trace ids on pino log records'),
     'spans:',
     '  # An example to rename: spans.exampleOperation({ itemCount: 3 }, (span) => { …; span.itemProcessed(); })',
