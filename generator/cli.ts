@@ -10,7 +10,8 @@ import { formatDiagnostics, ManifestError } from './diagnostics';
 import { runDiffCommand } from './diff';
 import { runDocsCommand } from './docs-command';
 import { runDoctorCommand } from './doctor-command';
-import { changedFiles, readIfExists, sourceName, writeFiles } from './files';
+import { runInitCommand } from './init-command';
+import { changedFiles, genOptions, readIfExists, regenerateCommand, writeFiles } from './files';
 import { generate } from './generate';
 import { runMigrateCommand } from './migrate';
 
@@ -22,6 +23,7 @@ Turns the tracing manifest into typed span helpers and the OpenTelemetry bootstr
 
 Commands:
   gen                 generate <out>/spans.ts, manifest.ts, bootstrap.ts and TRACING.md
+  init                start a project: tracing.yaml, gen scripts, the preload line (spanwright init --help)
   doctor              show what the bootstrap would set up here, and what looks wrong
   docs                write TRACING.md from the manifest          (spanwright docs --help)
   diff <old> [new]    compare two manifests, flag breaking changes (spanwright diff --help)
@@ -71,6 +73,7 @@ const SUBCOMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promis
   docs: runDocsCommand,
   migrate: runMigrateCommand,
   doctor: runDoctorCommand,
+  init: runInitCommand,
 };
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
@@ -127,10 +130,7 @@ function gen(io: CliIO, manifest: string, outDir: string, check: boolean): numbe
   }
   let files: Map<string, string>;
   try {
-    files = generate(text, {
-      file: manifest,
-      source: sourceName(manifest, outDir),
-    });
+    files = generate(text, genOptions(manifest, outDir));
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
     io.stderr(formatDiagnostics(error.file, error.text, error.diagnostics));
@@ -145,7 +145,7 @@ function gen(io: CliIO, manifest: string, outDir: string, check: boolean): numbe
       io.stdout(`spanwright: ${outDir} is up to date with ${manifest}\n`);
       return 0;
     }
-    io.stderr(`spanwright: generated files differ from ${manifest}:\n${stale.map((n) => `  ${shown(n)}\n`).join('')}run npm run gen\n`);
+    io.stderr(`spanwright: generated files differ from ${manifest}:\n${stale.map((n) => `  ${shown(n)}\n`).join('')}run ${regenerateCommand(manifest, outDir, process.cwd())}\n`);
     return 1;
   }
   const written = writeFiles(outDir, files);

@@ -35,7 +35,7 @@ function renderOverview(manifest: ManifestModel, spans: readonly SpanModel[]): s
   return [
     `# Tracing of ${manifest.service.name}${version}`,
     '',
-    `Declared in \`${manifest.source}\`; regenerate with \`npm run gen\`. ` +
+    `Declared in \`${manifest.source}\`; regenerate with \`npx spanwright gen\`. ` +
       `${spans.length} ${spans.length === 1 ? 'span' : 'spans'}; attribute keys without an explicit \`key:\` ` +
       `are \`${manifest.service.attributePrefix}.<name>\`.`,
     '',

@@ -1,9 +1,54 @@
 /** The generator's file I/O: the runtime's package name, and writes that are atomic and skip unchanged files. */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** The package generated code imports the runtime from, in this repository as in a user's project. */
 export const RUNTIME_PACKAGE = '@spanwright/runtime';
+
+/** The folder of the nearest package.json at or above `dir`, if any. */
+export function packageRoot(dir: string): string | undefined {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) return at;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+/** A path as a shell argument: bare when it is plain, JSON-quoted otherwise. */
+function shellArg(path: string): string {
+  return /^[\w./@+-]+$/.test(path) ? path : JSON.stringify(path);
+}
+
+/**
+ * The command that regenerates `outDir` from `manifest`, run from `base`: `npx spanwright gen`,
+ * with `--manifest` / `--out` only when they are not the defaults (`tracing.yaml`, `generated`).
+ */
+export function regenerateCommand(manifest: string, outDir: string, base: string): string {
+  const rel = (path: string): string => relative(resolve(base), resolve(path)).split(sep).join('/');
+  const flags: string[] = [];
+  if (rel(manifest) !== 'tracing.yaml') flags.push('--manifest', shellArg(rel(manifest)));
+  if (rel(outDir) !== 'generated') flags.push('--out', shellArg(rel(outDir)));
+  return ['npx spanwright gen', ...flags].join(' ');
+}
+
+/**
+ * The command the generated headers name: from the project's root (the nearest package.json
+ * above the output), where `npx` and npm scripts run, so it does not depend on the cwd of `gen`.
+ */
+export function headerRegenerateCommand(manifest: string, outDir: string): string {
+  return regenerateCommand(manifest, outDir, packageRoot(outDir) ?? process.cwd());
+}
+
+/**
+ * The generate() options `gen` uses for `manifest` → `outDir` (paths as the user gave them,
+ * relative to the cwd), so that other commands can tell whether the output is up to date.
+ */
+export function genOptions(manifest: string, outDir: string): { file: string; source: string; regenerate: string } {
+  return {
+    file: manifest,
+    source: sourceName(manifest, outDir),
+    regenerate: headerRegenerateCommand(manifest, outDir),
+  };
+}
 
 /** How the manifest is named in generated files: relative to the output directory's parent, `/`-separated. */
 export function sourceName(manifest: string, outDir: string): string {

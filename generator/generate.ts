@@ -18,6 +18,8 @@ export interface GenerateOptions {
   readonly source?: string;
   /** Module the generated files import the runtime from. Default: `@spanwright/runtime`. */
   readonly runtimeImport?: string;
+  /** The command the headers say regenerates the files. Default: `npx spanwright gen`. */
+  readonly regenerate?: string;
 }
 
 /** Parses and checks the manifest; returns the resolved model or throws ManifestError. */
@@ -36,6 +38,7 @@ export function generate(text: string, options: GenerateOptions = {}): Map<strin
   const ctx: EmitContext = {
     source: model.source,
     runtimeImport: options.runtimeImport ?? RUNTIME_PACKAGE,
+    regenerate: options.regenerate ?? 'npx spanwright gen',
   };
   return new Map([
     // TRACING.md: the manifest as documentation (generator/docs.ts), written and --check'ed like the code.

@@ -17,6 +17,7 @@ import {
 } from '@opentelemetry/api';
 import { tracingState } from './state';
 import { SDK_TRACER, unsampledParent, type ShortcutTracer } from './unsampled';
+import { checkTracingStarted } from './untraced';
 
 /**
  * Turns a span's (or event's) typed fields into OpenTelemetry attributes.
@@ -113,6 +114,8 @@ function cachedTracer(def: object & { readonly scope: string }): CachedTracer {
   const slot = def as { readonly scope: string; [TRACER]?: CachedTracer };
   const cached = slot[TRACER];
   if (cached !== undefined && cached.generation === tracerGeneration) return cached;
+  // Off the hot path: a lookup happens once per definition (and after resetTracerCache).
+  checkTracingStarted();
   const tracer = trace.getTracer(slot.scope);
   const entry: CachedTracer = { tracer, sdk: (tracer as Partial<ShortcutTracer>)[SDK_TRACER], generation: tracerGeneration };
   slot[TRACER] = entry;

@@ -5,9 +5,7 @@
 import { resourceFromAttributes, defaultResource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ManifestModel } from './model';
 import type { ResolvedConfig } from './config';
@@ -25,6 +23,7 @@ import { installDiagnostics } from './diagnostics';
 import { atLeast, type WriteLine } from './log-level';
 import { installSignalHandlers, withTimeout } from './shutdown';
 import { redactUrl } from './env-values';
+import { isEsmEntry, preloadCommand } from './entry';
 import { getActiveHandle, setActiveHandle, type StartOptions, type TracingHandle } from './tracing-handle';
 
 /** Resource keys (semantic conventions, stable). */
@@ -53,26 +52,6 @@ function buildResource(config: ResolvedConfig) {
 }
 
 /**
- * Whether the main script is an ES module: `.mjs` / `.mts`, or `.js` / `.ts` under a package.json
- * with `"type": "module"`. Only then do its `import`s bypass require() and need the loader hook.
- */
-export function isEsmEntry(entry: string | undefined): boolean {
-  if (entry === undefined) return false;
-  const ext = extname(entry);
-  if (ext === '.mjs' || ext === '.mts') return true;
-  if (ext === '.cjs' || ext === '.cts') return false;
-  for (let dir = dirname(resolve(entry)); ; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown };
-      return pkg.type === 'module';
-    } catch {
-      // no (readable) package.json here: look further up
-    }
-    if (dirname(dir) === dir) return false;
-  }
-}
-
-/**
  * Registers the ESM loader hook so `import`ed packages are instrumented too (Node ≥ 20.6).
  * It runs a loader thread that costs about 40 ms of CPU and 13 MiB at start, so by default
  * (`auto`) only a service whose entry is an ES module gets it.
@@ -89,18 +68,19 @@ function registerEsmHook(write: WriteLine, logLevel: ResolvedConfig['logLevel'])
   }
 }
 
+/**
+ * Packages loaded before the bootstrap whose instrumentation patches them, so it missed them:
+ * koa (route naming) and knex. The database drivers knex loads are not patched themselves, so
+ * loading pg or better-sqlite3 early loses nothing. The fix names this entry's preload flag
+ * (`--import` for an ES module: an `import` of the bootstrap in the entry comes too late).
+ */
 function earlyModuleWarnings(config: ResolvedConfig): string[] {
   const i = config.instrumentation;
-  const watched = new Set<string>([
-    ...(i.koa ? ['koa'] : []),
-    ...(i.knex ? ['knex', 'pg', 'better-sqlite3'] : []),
-  ]);
-  return modulesLoadedEarly()
-    .filter((name) => watched.has(name))
-    .map(
-      (name) =>
-        `spanwright: ${name} was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first (node --require ./dist/generated/bootstrap.js …)`,
-    );
+  const watched = new Set<string>([...(i.koa ? ['koa'] : []), ...(i.knex ? ['knex'] : [])]);
+  const missed = modulesLoadedEarly().filter((name) => watched.has(name));
+  if (missed.length === 0) return [];
+  const fix = preloadCommand(process.argv[1]);
+  return missed.map((name) => `spanwright: ${name} was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first: ${fix}`);
 }
 
 /** Installs the provider, exporters, instrumentations and shutdown handling. */

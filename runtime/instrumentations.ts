@@ -113,8 +113,8 @@ export function createInstrumentations(config: ResolvedConfig): Instrumentation[
   return out;
 }
 
-/** Modules that must load after the bootstrap for their instrumentation to apply. */
-const WATCHED_MODULES = ['koa', 'knex', 'pg', 'better-sqlite3'] as const;
+/** Modules that must load after the bootstrap for their instrumentation to apply (it patches them). */
+const WATCHED_MODULES = ['koa', 'knex'] as const;
 
 /**
  * Watched packages already in `require.cache`: loaded before the bootstrap,

@@ -16,6 +16,7 @@ import { installSignalHandlers } from './shutdown';
 import {
   disabledHandle,
   getActiveHandle,
+  markStarted,
   setActiveHandle,
   type StartOptions,
   type TracingHandle,
@@ -31,6 +32,7 @@ export type { StartOptions, TracingHandle } from './tracing-handle';
 export function startTracing(manifest: ManifestModel, options: StartOptions = {}): TracingHandle {
   const existing = getActiveHandle();
   if (existing !== undefined) return existing;
+  markStarted();
 
   const stderr = options.stderr ?? writeStderr;
   const env = options.env ?? process.env;

@@ -36,7 +36,17 @@ export interface StartOptions {
 }
 
 const ACTIVE = Symbol.for('spanwright.tracing');
-type GlobalWithHandle = typeof globalThis & { [ACTIVE]?: TracingHandle };
+const STARTED = Symbol.for('spanwright.started');
+type GlobalWithHandle = typeof globalThis & { [ACTIVE]?: TracingHandle; [STARTED]?: true };
+
+/** Notes that `startTracing` ran in this thread, whatever it then installed (see untraced.ts). */
+export function markStarted(): void {
+  (globalThis as GlobalWithHandle)[STARTED] = true;
+}
+
+export function wasStarted(): boolean {
+  return (globalThis as GlobalWithHandle)[STARTED] === true;
+}
 
 export function getActiveHandle(): TracingHandle | undefined {
   return (globalThis as GlobalWithHandle)[ACTIVE];

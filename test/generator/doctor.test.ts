@@ -5,14 +5,16 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { manifest, tempDir } from './support';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'spanwright.js');
 
-function doctor(args: string[], env: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string } {
+function doctor(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): { code: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, [BIN, 'doctor', ...args], {
-    cwd: ROOT,
+    cwd,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, ...env },
   });
@@ -51,9 +53,50 @@ describe('spanwright doctor', function () {
   it('rejects an unknown option with its usage and exit 2', () => {
     const run = doctor(['--nope'], {});
     expect(run.stderr).to.equal(
-      "spanwright doctor: Unknown option '--nope'\nusage: spanwright doctor [--manifest <file>]   (default: tracing.yaml)\n",
+      "spanwright doctor: Unknown option '--nope'\nusage: spanwright doctor [--manifest <file>] [--out <dir>]   (defaults: tracing.yaml, generated)\n",
     );
     expect(run.code).to.equal(2);
+  });
+
+  describe('in a project: the generated bootstrap', () => {
+    let dir: string;
+    let cleanup: () => void;
+    const VALID = manifest('  work:\n    attributes:\n      items: { type: int }\n');
+    beforeEach(() => {
+      ({ dir, cleanup } = tempDir('spanwright-doctor-'));
+      writeFileSync(join(dir, 'tracing.yaml'), VALID);
+    });
+    afterEach(() => cleanup());
+    const gen = (args: string[] = []): void => {
+      expect(spawnSync(process.execPath, [BIN, 'gen', ...args], { cwd: dir }).status).to.equal(0);
+    };
+
+    it('missing (gen never ran): a problem, not "no problems found", exit 1', () => {
+      const run = doctor([], {}, dir);
+      const lines = run.stdout.trimEnd().split('\n');
+      expect(lines.at(-1)).to.equal(
+        'spanwright: generated/bootstrap.ts is missing, so nothing starts tracing; run npx spanwright gen, then preload the bootstrap',
+      );
+      expect(run.stdout).not.to.include('no problems found');
+      expect(run.code).to.equal(1);
+    });
+
+    it('up to date: no problems, exit 0; --out names another folder', () => {
+      gen();
+      expect(doctor([], {}, dir)).to.include({ code: 0 });
+      gen(['--out', 'src/tracing']);
+      expect(doctor(['--out', 'src/tracing'], {}, dir).stdout.trimEnd().split('\n').at(-1)).to.equal('spanwright: no problems found in the configuration');
+    });
+
+    it('out of date after a manifest change: names the stale files and the command, exit 1', () => {
+      gen();
+      writeFileSync(join(dir, 'tracing.yaml'), VALID.replace('items', 'item_count'));
+      const run = doctor([], {}, dir);
+      expect(run.stdout.trimEnd().split('\n').at(-1)).to.equal(
+        'spanwright: generated files differ from tracing.yaml: generated/TRACING.md, generated/manifest.ts, generated/spans.ts; run npx spanwright gen',
+      );
+      expect(run.code).to.equal(1);
+    });
   });
 
   it('reports a missing manifest without a stack trace and exits 2', () => {

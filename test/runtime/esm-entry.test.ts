@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isEsmEntry } from '../../runtime/install-sdk';
+import { isEsmEntry } from '../../runtime/entry';
 
 describe('runtime: is the main script an ES module (ESM hook auto)', () => {
   let dir: string;

@@ -308,8 +308,8 @@ describe('runtime in a child process: shutdown and export', function () {
     child.process.kill('SIGTERM');
     await child.exited;
     expect(child.stderr).to.deep.equal([
-      'spanwright: knex was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first (node --require ./dist/generated/bootstrap.js …)',
-      'spanwright: koa was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first (node --require ./dist/generated/bootstrap.js …)',
+      'spanwright: knex was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first: node --import tsx --import ./generated/bootstrap.ts test/runtime/fixtures/span-app.ts',
+      'spanwright: koa was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first: node --import tsx --import ./generated/bootstrap.ts test/runtime/fixtures/span-app.ts',
     ]);
   });
 
