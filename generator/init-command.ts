@@ -242,11 +242,14 @@ function addScripts(pkg: PackageFile, say: (line: string) => void, shownPath: st
 /**
  * package.json's text with `added` appended to its scripts (a `scripts` object made at the end
  * when there is none): inserted into the text, so every other byte, the key order and the
- * layout stay as they were. Falls back to re-serialising only if the insertion did not parse
+ * layout stay as they were; a one-line file stays one line. Falls back to re-serialising only if the insertion did not parse
  * to the intended object.
  */
 export function withScripts(pkg: PackageFile, added: ReadonlyArray<readonly [string, string]>): string {
   const { text } = pkg;
+  const want = { ...pkg.json, scripts: { ...((pkg.json.scripts ?? {}) as object), ...Object.fromEntries(added) } };
+  // One line (as JSON.stringify writes it): stays one line.
+  if (!text.trimEnd().includes('\n')) return `${JSON.stringify(want)}${pkg.finalNewline ? pkg.eol : ''}`;
   const { rootClose, scriptsOpen, scriptsClose } = locateObjects(text);
   const { indent, eol } = pkg;
   const entry = ([name, command]: readonly [string, string]): string => `${JSON.stringify(name)}: ${JSON.stringify(command)}`;
@@ -270,7 +273,6 @@ export function withScripts(pkg: PackageFile, added: ReadonlyArray<readonly [str
     const block = `"scripts": {${added.map((e) => `${eol}${indent}${indent}${entry(e)}`).join(',')}${eol}${indent}}`;
     result = `${before}${comma}${eol}${indent}${block}${eol}${text.slice(rootClose)}`;
   }
-  const want = { ...pkg.json, scripts: { ...((pkg.json.scripts ?? {}) as object), ...Object.fromEntries(added) } };
   try {
     if (JSON.stringify(JSON.parse(result)) === JSON.stringify(want)) return result;
   } catch {

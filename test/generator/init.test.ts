@@ -192,6 +192,20 @@ describe('spanwright init', function () {
     expect(read('package.json')).to.equal('{\n  "name": "svc",\n  "scripts": { "gen": "prisma generate", "gen:check": "spanwright gen --check" }\n}\n');
   });
 
+  it('a one-line package.json stays one line', async () => {
+    writeFileSync(join(dir, 'package.json'), '{"name":"svc","scripts":{"start":"node ."}}');
+    expect((await init(dir)).code).to.equal(0);
+    expect(read('package.json')).to.equal('{"name":"svc","scripts":{"start":"node .","gen":"spanwright gen","gen:check":"spanwright gen --check"}}');
+  });
+
+  it('CRLF line ends are kept', async () => {
+    writeFileSync(join(dir, 'package.json'), '{\r\n  "name": "svc"\r\n}\r\n');
+    expect((await init(dir)).code).to.equal(0);
+    expect(read('package.json')).to.equal(
+      '{\r\n  "name": "svc",\r\n  "scripts": {\r\n    "gen": "spanwright gen",\r\n    "gen:check": "spanwright gen --check"\r\n  }\r\n}\r\n',
+    );
+  });
+
   it('both scripts already there: package.json is not rewritten', async () => {
     const pkg = '{"name":"svc","scripts":{"gen":"spanwright gen","gen:check":"npm run gen -- --check"}}';
     writeFileSync(join(dir, 'package.json'), pkg);
