@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import * as protobuf from 'protobufjs';
-import { DecodeError, decodeJson, decodeProtobuf, normalizeRequest } from './decode';
-import type { ReceivedSpan } from './model';
-import { types } from './schema';
+import { DecodeError, decodeJson, decodeProtobuf, normalizeRequest } from '../../generator/receiver/decode';
+import type { ReceivedSpan } from '../../generator/receiver/model';
+import { types } from '../../generator/receiver/schema';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const SPAN_ID = 'eee19b7ec3c1b174';
