@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostics, ManifestError } from './diagnostics';
+import { runDevCommand } from './dev-command';
 import { runDiffCommand } from './diff';
 import { runDocsCommand } from './docs-command';
 import { runDoctorCommand } from './doctor-command';
 import { changedFiles, readIfExists, runtimeImportFor, sourceName, writeFiles } from './files';
 import { generate } from './generate';
+import { runLiveCheckCommand } from './live-check-command';
 import { runMigrateCommand } from './migrate';
 
 export const USAGE = 'usage: spanwright gen [--manifest <file>] [--out <dir>] [--check] | spanwright --help | spanwright --version';
@@ -26,6 +28,8 @@ Commands:
   docs                write TRACING.md from the manifest          (spanwright docs --help)
   diff <old> [new]    compare two manifests, flag breaking changes (spanwright diff --help)
   migrate             rewrite call sites after renames            (spanwright migrate --help)
+  dev                 OTLP receiver + web trace viewer on :16686  (spanwright dev --help)
+  live-check          receive OTLP, then check it against the manifest; exit 1 on violations (spanwright live-check --help)
 
 Options:
   --manifest <file>   the manifest (default: tracing.yaml)
@@ -71,6 +75,8 @@ const SUBCOMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promis
   docs: runDocsCommand,
   migrate: runMigrateCommand,
   doctor: runDoctorCommand,
+  dev: runDevCommand,
+  'live-check': runLiveCheckCommand,
 };
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */

@@ -6,3 +6,4 @@ export { formatDuration, formatTrace } from './format';
 export { TracePrinter } from './printer';
 export { buildTraces, buildTree } from './traces';
 export * from './model';
+export { checkableSpan, jsonAttributes, jsonValue } from './checkable';
