@@ -8,14 +8,17 @@ const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948
 const app = document.getElementById('app');
 const statusLine = document.getElementById('status');
 
-/** el('td', { class: 'num', text: '3' }, child, …) */
+/**
+ * el('td', { class: 'num', text: '3', css: { left: '10%' } }, child, …). Styles go through the
+ * CSSOM: the page's Content-Security-Policy forbids inline style attributes.
+ */
 function el(tag, props, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props || {})) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'text') node.textContent = String(value);
     else if (key === 'class') node.className = value;
-    else if (key === 'style') node.setAttribute('style', value);
+    else if (key === 'css') for (const [name, css] of Object.entries(value)) node.style.setProperty(name, css);
     else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, String(value));
   }
@@ -30,6 +33,7 @@ async function getJson(url) {
 }
 
 function formatMs(ms) {
+  if (ms === 0) return '0 ms';
   if (ms < 1) return `${Math.round(ms * 1000)} µs`;
   if (ms < 1000) return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
@@ -44,15 +48,16 @@ function formatValue(value) {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Services get their colour from their place in the sorted list, the same on both pages. */
-function colorOf(services, service) {
-  const index = services.indexOf(service);
-  return PALETTE[(index < 0 ? 0 : index) % PALETTE.length];
+/** A service's colour comes from its name, so it is the same on every page and in every trace. */
+function colorOf(service) {
+  let hash = 0;
+  for (const char of service) hash = (hash * 31 + char.codePointAt(0)) >>> 0;
+  return PALETTE[hash % PALETTE.length];
 }
 
-function chip(services, service) {
-  const color = colorOf(services, service);
-  return el('span', { class: 'chip', text: service, style: `color:${color};border-color:${color}` });
+function chip(service) {
+  const color = colorOf(service);
+  return el('span', { class: 'chip', text: service, css: { color, 'border-color': color } });
 }
 
 function showStatus(info) {
@@ -100,7 +105,6 @@ function renderList(info) {
       el('p', { text: 'This page updates by itself.' })));
     return;
   }
-  const services = [...new Set(info.traces.flatMap((trace) => trace.services))].sort();
   const body = el('tbody');
   for (const trace of info.traces) {
     const href = `/traces/${trace.traceId}`;
@@ -109,7 +113,7 @@ function renderList(info) {
       el('td', { class: 'mono', text: formatTime(trace.startTimeUnixNano) }),
       el('td', {}, el('a', { class: 'root-name', href, text: root }), el('span', { class: 'trace-id mono', text: trace.traceId.slice(0, 8) }),
         trace.partial ? el('span', { class: 'none', text: ' (partial)' }) : null),
-      el('td', {}, ...trace.services.map((service) => chip(services, service))),
+      el('td', {}, ...trace.services.map((service) => chip(service))),
       el('td', { class: 'num', text: trace.spanCount }),
       el('td', { class: 'num', text: formatMs(trace.durationMs) }),
       el('td', { class: 'num' }, trace.errors > 0 ? el('span', { class: 'badge error', text: trace.errors }) : el('span', { class: 'none', text: '0' })),
@@ -122,7 +126,7 @@ function renderList(info) {
       el('th', { text: 'Started' }), el('th', { text: 'Root span' }), el('th', { text: 'Services' }),
       el('th', { class: 'num', text: 'Spans' }), el('th', { class: 'num', text: 'Duration' }),
       el('th', { class: 'num', text: 'Errors' }), el('th', { class: 'num', text: 'Findings' }))),
-    body), shownNote);
+    body), ...(shownNote ? [shownNote] : []));
 }
 
 // ---------------------------------------------------------------- one trace
@@ -196,14 +200,14 @@ function renderTrace(trace, open) {
       el('span', {}, 'Trace ', el('b', { class: 'mono', text: trace.traceId })),
       el('span', {}, 'Duration ', el('b', { text: formatMs(trace.durationMs) })),
       el('span', {}, 'Spans ', el('b', { text: trace.spanCount })),
-      el('span', {}, 'Services ', ...trace.services.map((service) => chip(trace.services, service))),
+      el('span', {}, 'Services ', ...trace.services.map((service) => chip(service))),
       trace.errors > 0 ? el('span', { class: 'badge error', text: `${trace.errors} error${trace.errors === 1 ? '' : 's'}` }) : null,
       trace.findings > 0 ? el('span', { class: 'badge finding', text: `${trace.findings} finding${trace.findings === 1 ? '' : 's'}` }) : null,
       el('a', { href: '/', text: '← all traces' })));
 
   const ticks = el('div', { class: 'ticks' });
   for (const fraction of [0, 0.25, 0.5, 0.75, 1]) {
-    ticks.append(el('div', { class: fraction === 1 ? 'tick last' : 'tick', style: `left:${fraction * 100}%`, text: formatMs(total * fraction) }));
+    ticks.append(el('div', { class: fraction === 1 ? 'tick last' : 'tick', css: { left: `${fraction * 100}%` }, text: formatMs(total * fraction) }));
   }
   const waterfall = el('div', { class: 'waterfall' }, el('div', { class: 'ruler' }, el('div', { class: 'name-cell', text: 'Service · span' }), ticks));
 
@@ -211,7 +215,7 @@ function renderTrace(trace, open) {
   for (const { span, depth } of rows) {
     const left = (offsetMs(span.startTimeUnixNano) / total) * 100;
     const width = (span.durationMs / total) * 100;
-    const color = colorOf(trace.services, span.serviceName);
+    const color = colorOf(span.serviceName);
     const isError = span.status.code === 'ERROR';
     const labelLeft = left + width > 80;
     const row = el('div', {
@@ -222,16 +226,16 @@ function renderTrace(trace, open) {
       role: 'button',
       tabindex: 0,
     },
-    el('div', { class: 'name-cell', style: `padding-left:${8 + depth * 16}px` },
-      el('span', { class: 'service-mark', style: `background:${color}` }),
+    el('div', { class: 'name-cell', css: { 'padding-left': `${8 + depth * 16}px` } },
+      el('span', { class: 'service-mark', css: { background: color } }),
       el('span', { class: 'service', text: span.serviceName }),
       el('span', { class: 'span-name', text: span.name || '(unnamed)' }),
       isError ? el('span', { class: 'error-mark', title: span.status.message || 'status ERROR', text: '!' }) : null,
       span.findings.length > 0 ? el('span', { class: 'finding-mark', title: span.findings.map((f) => f.message).join('\n'), text: `${span.findings.length} finding${span.findings.length === 1 ? '' : 's'}` }) : null),
     el('div', { class: 'bar-cell' },
-      el('div', { class: 'grid', style: 'left:25%' }), el('div', { class: 'grid', style: 'left:50%' }), el('div', { class: 'grid', style: 'left:75%' }),
-      el('div', { class: 'bar', style: `left:${left}%;width:${width}%;background:${color}` }),
-      el('div', { class: 'bar-label', style: labelLeft ? `right:${100 - left + 0.5}%` : `left:${left + width + 0.5}%`, text: formatMs(span.durationMs) })));
+      el('div', { class: 'grid', css: { left: '25%' } }), el('div', { class: 'grid', css: { left: '50%' } }), el('div', { class: 'grid', css: { left: '75%' } }),
+      el('div', { class: 'bar', css: { left: `${left}%`, width: `${width}%`, background: color } }),
+      el('div', { class: 'bar-label', css: labelLeft ? { right: `${100 - left + 0.5}%` } : { left: `${left + width + 0.5}%` }, text: formatMs(span.durationMs) })));
     const toggle = () => {
       if (open.has(span.spanId)) {
         open.delete(span.spanId);
@@ -264,7 +268,7 @@ function details(span, depth, offsetMs) {
   const status = span.status.code === 'ERROR'
     ? el('span', { class: 'status-error', text: `ERROR${span.status.message ? `: ${span.status.message}` : ''}` })
     : el('span', { text: span.status.code + (span.status.message ? `: ${span.status.message}` : '') });
-  return el('div', { class: 'details', 'data-details-for': span.spanId, style: `--indent:${depth * 16}px` },
+  return el('div', { class: 'details', 'data-details-for': span.spanId, css: { '--indent': `${depth * 16}px` } },
     el('h2', { text: span.name || '(unnamed)' }),
     el('div', { class: 'sub' },
       `${span.serviceName} · ${span.kind.toLowerCase()} · ${formatMs(span.durationMs)} · starts at +${formatMs(offsetMs(span.startTimeUnixNano))} · status `, status),
