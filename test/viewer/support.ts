@@ -48,11 +48,16 @@ export async function startServices(endpoint: string, databaseFile: string): Pro
 }
 
 /** Runs test/viewer/emit-spans.ts with the generated bootstrap; resolves with the trace id it printed. */
-export function emitSpans(endpoint: string, mode: 'conforming' | 'undeclared', serviceName = 'emit-spans'): Promise<string> {
+export function emitSpans(
+  endpoint: string,
+  mode: 'conforming' | 'undeclared',
+  serviceName = 'emit-spans',
+  protocol: 'grpc' | 'http/protobuf' | 'http/json' = 'http/protobuf',
+): Promise<string> {
   const bootstrap = pathToFileURL(path.join(ROOT, 'generated', 'bootstrap.ts')).href;
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', bootstrap, path.join(__dirname, 'emit-spans.ts'), mode], {
     cwd: ROOT,
-    env: { ...exportEnv(endpoint), OTEL_SERVICE_NAME: serviceName },
+    env: { ...exportEnv(endpoint), OTEL_SERVICE_NAME: serviceName, OTEL_EXPORTER_OTLP_PROTOCOL: protocol },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
