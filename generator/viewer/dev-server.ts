@@ -40,7 +40,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const store = new TraceStore(options.manifest, { ...DEFAULT_LIMITS, ...options.limits });
   const receiver = new OtlpReceiver({ grpcPort: options.grpcPort ?? 4317, httpPort: options.httpPort ?? 4318, host, retain: false });
   receiver.on('spans', (spans) => store.add(spans));
-  await receiver.start();
+  try {
+    await receiver.start();
+  } catch (error) {
+    await receiver.close(); // releases the gRPC server, so the process can end
+    throw error;
+  }
   let ui: http.Server;
   let uiPort: number;
   try {

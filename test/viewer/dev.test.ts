@@ -4,6 +4,7 @@
  * SIGINT / SIGTERM.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
@@ -155,6 +156,21 @@ describe('spanwright dev', function () {
     ]);
     dev.cli.child.kill('SIGTERM');
     expect((await dev.cli.exited).code).to.equal(0);
+  });
+
+  it('exits 2 when the UI port is taken, saying which, and does not hang', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const { code, stderr } = await runCli(['dev', '--otlp-grpc-port', '0', '--otlp-http-port', '0', '--ui-port', String(port)], dir).exited;
+      expect(stderr).to.equal(
+        `spanwright dev: port ${port} on 127.0.0.1 is in use (another viewer or collector?); choose others with the --*-port options (0: any free port)\n`,
+      );
+      expect(code).to.equal(2);
+    } finally {
+      taken.close();
+    }
   });
 
   it('exits 2 on a bad port or an invalid manifest', async () => {
