@@ -166,6 +166,53 @@ describe('spanwright dev in Chromium', function () {
     expect(await listed.locator('.badge.finding').textContent()).to.equal('1');
   });
 
+  it('marks an ERROR span and shows its status, events and links', async function () {
+    const traceId = 'a7c0ffee000000000000000000000001';
+    const linked = 'a7c0ffee000000000000000000000002';
+    const sent = await fetch(`${viewer.httpEndpoint}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+            scopeSpans: [
+              {
+                spans: [
+                  { traceId, spanId: '00000000000000a1', name: 'POST /checkout', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000040000000' },
+                  {
+                    traceId,
+                    spanId: '00000000000000a2',
+                    parentSpanId: '00000000000000a1',
+                    name: 'charge card',
+                    kind: 3,
+                    startTimeUnixNano: '1700000000010000000',
+                    endTimeUnixNano: '1700000000030000000',
+                    events: [{ name: 'declined', timeUnixNano: '1700000000029000000', attributes: [{ key: 'reason', value: { stringValue: 'expired' } }] }],
+                    links: [{ traceId: linked, spanId: '00000000000000b1' }],
+                    status: { code: 2, message: 'card declined' },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(sent.status).to.equal(200);
+    await page.goto(`${viewer.uiUrl}/traces/${traceId}`);
+    const charge = page.locator('.span-row[data-span-id="00000000000000a2"]');
+    await charge.waitFor();
+    expect(await page.locator('.span-row.error').count()).to.equal(1);
+    expect(await charge.locator('.error-mark').getAttribute('title')).to.equal('card declined');
+    await charge.click();
+    const details = page.locator('.details');
+    expect(await details.locator('.status-error').textContent()).to.equal('ERROR: card declined');
+    expect(await details.locator('.events .when').textContent()).to.equal('+29.0 ms');
+    expect(await details.locator('.events tr[data-key="reason"] td.value').textContent()).to.equal('expired');
+    expect(await details.locator('.links a').getAttribute('href')).to.equal(`/traces/${linked}`);
+  });
+
   it('lists the newest trace first and takes new ones without a reload', async function () {
     await page.goto(viewer.uiUrl);
     await page.locator('tr.trace-row').first().waitFor();
