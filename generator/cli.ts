@@ -29,7 +29,7 @@ Commands:
   diff <old> [new]    compare two manifests, flag breaking changes (spanwright diff --help)
   migrate             rewrite call sites after renames            (spanwright migrate --help)
   dev                 OTLP receiver + web trace viewer on :16686  (spanwright dev --help)
-  live-check          receive OTLP, then check it against the manifest; exit 1 on violations (spanwright live-check --help)
+  live-check          check received OTLP against the manifest  (spanwright live-check --help)
 
 Options:
   --manifest <file>   the manifest (default: tracing.yaml)
