@@ -32,4 +32,12 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The viewer's page: a plain browser script, served as it is (no build step).
+    files: ['generator/viewer/ui/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', location: 'readonly', fetch: 'readonly', performance: 'readonly', setInterval: 'readonly' },
+    },
+  },
 );

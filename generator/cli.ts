@@ -7,12 +7,14 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostics, ManifestError } from './diagnostics';
+import { runDevCommand } from './dev-command';
 import { runDiffCommand } from './diff';
 import { runDocsCommand } from './docs-command';
 import { runDoctorCommand } from './doctor-command';
 import { runInitCommand } from './init-command';
 import { changedFiles, genOptions, readIfExists, regenerateCommand, writeFiles } from './files';
 import { generate } from './generate';
+import { runLiveCheckCommand } from './live-check-command';
 import { runMigrateCommand } from './migrate';
 
 export const USAGE = 'usage: spanwright gen [--manifest <file>] [--out <dir>] [--check] | spanwright --help | spanwright --version';
@@ -28,6 +30,8 @@ Commands:
   docs                write TRACING.md from the manifest          (spanwright docs --help)
   diff <old> [new]    compare two manifests, flag breaking changes (spanwright diff --help)
   migrate             rewrite call sites after renames            (spanwright migrate --help)
+  dev                 OTLP receiver + web trace viewer on :16686  (spanwright dev --help)
+  live-check          check received OTLP against the manifest  (spanwright live-check --help)
 
 Options:
   --manifest <file>   the manifest (default: tracing.yaml)
@@ -74,6 +78,8 @@ const SUBCOMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promis
   migrate: runMigrateCommand,
   doctor: runDoctorCommand,
   init: runInitCommand,
+  dev: runDevCommand,
+  'live-check': runLiveCheckCommand,
 };
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import * as protobuf from 'protobufjs';
-import { DecodeError, decodeJson, decodeProtobuf, normalizeRequest } from './decode';
-import type { ReceivedSpan } from './model';
-import { types } from './schema';
+import { DecodeError, decodeJson, decodeProtobuf, normalizeRequest } from '../../generator/receiver/decode';
+import type { ReceivedSpan } from '../../generator/receiver/model';
+import { types } from '../../generator/receiver/schema';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const SPAN_ID = 'eee19b7ec3c1b174';
@@ -12,7 +12,7 @@ const LINK_SPAN_ID = 'b7ad6b7169203331';
 const META = { protocol: 'http/protobuf' as const, headers: { 'x-honeycomb-team': 'k' }, requestId: 7 };
 
 // Wire types and a tag helper: field numbers below are typed in from the OTLP specification,
-// independently of test/collector/proto, so a wrong number there fails these tests.
+// independently of generator/receiver/proto, so a wrong number there fails these tests.
 const VARINT = 0;
 const FIXED64 = 1;
 const LEN = 2;

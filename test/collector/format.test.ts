@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { decodeJson, normalizeRequest } from './decode';
-import { formatDuration, formatTrace } from './format';
+import { decodeJson, normalizeRequest } from '../../generator/receiver/decode';
+import { formatDuration, formatTrace } from '../../generator/receiver/format';
 import { parseOptions } from './main';
-import type { ReceivedSpan } from './model';
-import { TracePrinter } from './printer';
-import { buildTraces } from './traces';
+import type { ReceivedSpan } from '../../generator/receiver/model';
+import { TracePrinter } from '../../generator/receiver/printer';
+import { buildTraces } from '../../generator/receiver/traces';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const T0 = 1_700_000_000_000_000_000n;

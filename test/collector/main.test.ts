@@ -7,7 +7,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import { startCollector } from './collector';
+import { startCollector } from './index';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MAIN = path.join(__dirname, 'main.ts');

@@ -3,9 +3,9 @@
  * receives as trace trees. Options: --grpc-port, --http-port, --host, --settle-ms.
  */
 import { parseArgs } from 'node:util';
-import { startCollector } from './collector';
-import type { Collector } from './collector';
-import { TracePrinter } from './printer';
+import { startCollector } from './index';
+import type { Collector } from './index';
+import { TracePrinter } from '../../generator/receiver';
 
 const USAGE = `usage: npm run collector -- [--grpc-port 4317] [--http-port 4318] [--host 127.0.0.1] [--settle-ms 500]
 

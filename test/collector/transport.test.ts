@@ -2,9 +2,9 @@ import * as http from 'node:http';
 import * as zlib from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { startCollector } from './collector';
-import type { Collector } from './collector';
-import { TRACE_EXPORT_PATH, types } from './schema';
+import { startCollector } from './index';
+import type { Collector } from './index';
+import { TRACE_EXPORT_PATH, types } from '../../generator/receiver/schema';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const SPAN_ID = 'eee19b7ec3c1b174';

@@ -3,7 +3,7 @@ import { TraceState } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import { decodeProtobuf } from '../collector/decode';
+import { decodeProtobuf } from '../collector';
 import { encodeTraceExportRequest } from '../../runtime/otlp-protobuf';
 
 /** A small seeded generator (mulberry32): the same corpus on every run, and a failing seed can be replayed. */

@@ -79,18 +79,16 @@ describe('npm start and npm run demo', function () {
     expect(started.output()).not.to.match(/\bat .+:\d+:\d+/);
   });
 
-  it('npm run demo prints the trace trees of its requests and exits 0', async () => {
+  it('npm run demo prints each request\'s trace as one tree across both processes and exits 0', async () => {
     const demo = run('demo.js', {});
     expect(await exited(demo.child), demo.output()).to.equal(0);
     const output = demo.output();
     for (const expected of [
       '(no trace: /healthz is listed in instrumentation.http.ignoreIncomingPaths)',
       'POST /api/v1/nba/predictions  server',
-      'GET /api/espn/players/:id  server',
-      'peer.service=espn',
-      'event cache_miss {app.player_id=1628369}',
-      'event cache_hit {app.player_id=1628369}',
-      'event prediction_generated {',
+      'event cache_miss  {app.player_id="1628369"}',
+      'event cache_hit  {app.player_id="1628369"}',
+      'event prediction_generated  {',
       'apply_injury_adjustment  internal',
       'calculate_confidence  internal',
       '400 {"error":{"code":"invalid_value"',
@@ -98,7 +96,36 @@ describe('npm start and npm run demo', function () {
     ]) {
       expect(output, expected).to.include(expected);
     }
-    expect(output.match(/^trace [0-9a-f]{32} sports-bet-ai-api$/gm)).to.have.length(5);
-    expect(output.match(/^trace [0-9a-f]{32} stats-upstream/gm)).to.have.length(2);
+    // One tree a request: five traces, and the upstream's server spans inside the API's, under its client spans.
+    expect(output.match(/^trace [0-9a-f]{32} {2}\d+ spans? {2}/gm), output).to.have.length(5);
+    expect(output.match(/^│ {3}[├└]── GET {2}client {2}.+\n│ {3}[│ ] {3}└── GET \/api\/espn\/players\/:id {2}server {2}.+ {2}\[stats-upstream\]$/gm), output).to.have.length(2);
+    expect(output).not.to.match(/^GET \/api\/espn/m);
+  });
+
+  it('npm run demo -- --ui leaves the viewer running with the demo\'s traces until SIGINT', async () => {
+    const ui = spawn(process.execPath, [path.join(ROOT, 'dist', 'service', 'demo.js'), '--ui', '--ui-port', '0'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    ui.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      ui.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        const match = /the traces are in the viewer at (http:\S+)\n/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      ui.once('exit', (code) => reject(new Error(`demo --ui exited ${code}: ${output}`)));
+    });
+    try {
+      const list = (await (await fetch(`${url}/api/traces`)).json()) as { manifest: string; traces: Array<{ services: string[] }> };
+      expect(list.manifest).to.equal('tracing.yaml');
+      expect(list.traces, output).to.have.length(5);
+      expect(list.traces.filter((t) => t.services.join() === 'sports-bet-ai-api,stats-upstream')).to.have.length(1);
+    } finally {
+      ui.kill('SIGINT');
+    }
+    expect(await exited(ui), output).to.equal(0);
   });
 });

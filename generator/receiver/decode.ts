@@ -11,7 +11,7 @@ import type {
   StatusCodeName,
 } from './model';
 
-/** A request body the collector cannot accept; its message goes back to the sender (HTTP 400 / INVALID_ARGUMENT). */
+/** A request body the receiver cannot accept; its message goes back to the sender (HTTP 400 / INVALID_ARGUMENT). */
 export class DecodeError extends Error {
   override name = 'DecodeError';
 }

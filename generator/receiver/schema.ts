@@ -1,8 +1,17 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 
-/** Where the .proto files written from the OTLP specification live. */
-export const PROTO_DIR = path.join(__dirname, 'proto');
+/**
+ * Where the .proto files written from the OTLP specification live: beside this module in the
+ * source tree, and at `generator/receiver/proto` of the package once compiled into dist/.
+ */
+export const PROTO_DIR = protoDir();
+
+function protoDir(): string {
+  const candidates = [path.join(__dirname, 'proto'), path.join(__dirname, '..', '..', '..', 'generator', 'receiver', 'proto')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'opentelemetry'))) ?? candidates[0]!;
+}
 
 /** The gRPC method path of OTLP trace export. */
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -21,7 +30,7 @@ function loadRoot(): protobuf.Root {
 
 const root = loadRoot();
 
-/** The OTLP message types the collector reads and writes. */
+/** The OTLP message types the receiver reads and writes. */
 export const types = {
   ExportTraceServiceRequest: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest'),
   ExportTraceServiceResponse: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse'),

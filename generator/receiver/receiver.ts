@@ -10,7 +10,7 @@ import type { PbExportRequest } from './schema';
 import { TRACE_EXPORT_PATH, types } from './schema';
 import { buildTraces } from './traces';
 
-export interface CollectorOptions {
+export interface ReceiverOptions {
   /** gRPC port; 0 (default) picks a free one. */
   grpcPort?: number;
   /** OTLP/HTTP port; 0 (default) picks a free one. */
@@ -19,9 +19,14 @@ export interface CollectorOptions {
   host?: string;
   /** Largest request body accepted, compressed or not (default 64 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Keep every accepted span and request for `spans()`, `traces()` and `requests()` (default true).
+   * False for a long-running receiver that hands spans on through the `spans` event only.
+   */
+  retain?: boolean;
 }
 
-export interface CollectorStats {
+export interface ReceiverStats {
   /** Export requests that arrived, whatever became of them. */
   requests: number;
   accepted: number;
@@ -36,7 +41,7 @@ export interface CollectorStats {
   traces: number;
 }
 
-/** Faults the collector applies to every export request that arrives while they are set. */
+/** Faults (for exporter tests) the receiver applies to every export request that arrives while they are set. */
 export interface Faults {
   /** Answer gRPC UNAVAILABLE / HTTP 503 and keep nothing. */
   refuse: boolean;
@@ -75,12 +80,17 @@ interface Exchange {
 }
 
 /**
- * An OTLP trace receiver for tests and local use: gRPC TraceService/Export, and POST /v1/traces
- * with application/x-protobuf (optionally gzip) or application/json. Keeps every span it accepts.
+ * An OTLP trace receiver: gRPC TraceService/Export, and POST /v1/traces with
+ * application/x-protobuf (optionally gzip) or application/json. Emits `spans`
+ * (spans, request) for every accepted export and `request` for every export;
+ * keeps what it accepted unless `retain` is false. `spanwright dev`,
+ * `spanwright live-check`, `npm run demo` and the tests (as `test/collector`,
+ * with its faults) all receive through it.
  */
-export class Collector extends EventEmitter {
+export class OtlpReceiver extends EventEmitter {
   private readonly host: string;
   private readonly maxBodyBytes: number;
+  private readonly retain: boolean;
   private readonly grpcServer: grpc.Server;
   private readonly grpcListener: net.Server;
   private readonly httpListener: http.Server;
@@ -94,11 +104,12 @@ export class Collector extends EventEmitter {
   private ports: { grpc: number; http: number };
   private isRunning = false;
 
-  constructor(options: CollectorOptions = {}) {
+  constructor(options: ReceiverOptions = {}) {
     super();
     this.setMaxListeners(0); // every pending waitFor() listens
     this.host = options.host ?? '127.0.0.1';
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
+    this.retain = options.retain ?? true;
     this.ports = { grpc: options.grpcPort ?? 0, http: options.httpPort ?? 0 };
 
     this.grpcServer = new grpc.Server({
@@ -117,8 +128,8 @@ export class Collector extends EventEmitter {
 
     this.httpListener = http.createServer((req, res) => {
       this.onHttpRequest(req, res).catch((err: unknown) => {
-        // Never let a request take the collector down.
-        if (!res.headersSent) sendText(res, 500, `collector error: ${String(err)}`);
+        // Never let a request take the receiver down.
+        if (!res.headersSent) sendText(res, 500, `receiver error: ${String(err)}`);
         else res.destroy();
       });
     });
@@ -149,7 +160,7 @@ export class Collector extends EventEmitter {
     return this.ports.http;
   }
 
-  /** Whether the collector is listening (false between `stop()` and `restart()`). */
+  /** Whether the receiver is listening (false between `stop()` and `restart()`). */
   get running(): boolean {
     return this.isRunning;
   }
@@ -253,7 +264,7 @@ export class Collector extends EventEmitter {
   }
 
   /** Counts for reports: requests by outcome, spans, distinct spans and traces, duplicates. */
-  stats(): CollectorStats {
+  stats(): ReceiverStats {
     const outcomes: Record<RequestOutcome, number> = { accepted: 0, refused: 0, dropped: 0, invalid: 0 };
     for (const request of this.requestLog) outcomes[request.outcome]++;
     const spanIds = new Set(this.received.map((s) => `${s.traceId}/${s.spanId}`));
@@ -463,8 +474,10 @@ export class Collector extends EventEmitter {
     request.outcome = outcome;
     request.spanCount = spans.length;
     if (problem) request.error = problem.message;
-    this.requestLog.push(request);
-    this.received.push(...spans);
+    if (this.retain) {
+      this.requestLog.push(request);
+      this.received.push(...spans);
+    }
     if (spans.length > 0) this.emit('spans', spans, request);
     this.emit('request', request);
 
@@ -478,7 +491,7 @@ export class Collector extends EventEmitter {
     else exchange.accept();
   }
 
-  /** Resolves true after `ms`, or false if the collector stops first. */
+  /** Resolves true after `ms`, or false if the receiver stops first. */
   private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       const entry = {
@@ -502,9 +515,9 @@ export class Collector extends EventEmitter {
   }
 }
 
-/** Starts a collector; ports default to 0 (free loopback ports). */
-export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
-  return new Collector(options).start();
+/** Starts a receiver; ports default to 0 (free loopback ports). */
+export async function startReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
+  return new OtlpReceiver(options).start();
 }
 
 /** The TraceService definition, with protobufjs doing the (de)serialization. */

@@ -1,4 +1,4 @@
-/** What the test collector keeps of each export, normalized across gRPC, http/protobuf and http/json. */
+/** What the OTLP receiver keeps of each export, normalized across gRPC, http/protobuf and http/json. */
 
 /** An OTLP AnyValue as a plain JS value: int64 is a number when it is a safe integer, else a bigint. */
 export type AttributeValue =
@@ -68,7 +68,7 @@ export interface ReceivedScope {
   schemaUrl: string;
 }
 
-/** One span as the collector received it. Ids are lowercase hex; times are nanoseconds since the epoch. */
+/** One span as the receiver got it. Ids are lowercase hex; times are nanoseconds since the epoch. */
 export interface ReceivedSpan {
   traceId: string;
   spanId: string;
@@ -97,7 +97,7 @@ export interface ReceivedSpan {
   protocol: Protocol;
   /** Headers (gRPC: metadata) of the export request that carried the span, keys lowercase. */
   headers: Record<string, string>;
-  /** Sequence number of that request (see `Collector.requests()`). */
+  /** Sequence number of that request (see `OtlpReceiver.requests()`). */
   requestId: number;
 }
 
