@@ -18,6 +18,7 @@ import {
   OTEL_KEY,
   RUNTIME_IMPORTS,
   spanTypeNames,
+  Suggestions,
   toSnakeCase,
 } from './names';
 
@@ -266,6 +267,7 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
   const prefix = typeof service.attributePrefix === 'string' ? service.attributePrefix : DEFAULTS.attributePrefix;
   const shared = isRecord(data.attributes) ? data.attributes : {};
   const sharedNames = Object.keys(shared);
+  const sharedSuggestions = new Suggestions(sharedNames);
 
   /** Checks one attribute declaration; returns its OpenTelemetry key when known. */
   const checkAttribute = (path: Path, name: string, attr: unknown, isShared: boolean): string | undefined => {
@@ -284,7 +286,7 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
       if (typeof attr.ref === 'string') {
         const target = shared[attr.ref];
         if (!Object.hasOwn(shared, attr.ref)) {
-          const guess = closest(attr.ref, sharedNames);
+          const guess = sharedSuggestions.closest(attr.ref);
           const known = sharedNames.length > 0 ? `declared: ${sharedNames.join(', ')}` : 'there are no shared attributes';
           report(
             [...path, 'ref'],
@@ -345,11 +347,11 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
   for (const [name, attr] of entries(data.attributes)) checkAttribute(['attributes', name], name, attr, true);
 
   const spans = isRecord(data.spans) ? data.spans : {};
-  const spanNames = Object.keys(spans);
+  const spanSuggestions = new Suggestions(Object.keys(spans));
   const helpers = new NameTable(report);
   const typeNames = new NameTable(
     report,
-    RUNTIME_IMPORTS.map((n): [string, string] => [n, 'the runtime import']),
+    Object.keys(RUNTIME_IMPORTS).map((n): [string, string] => [n, 'the runtime import']),
   );
   for (const [spanName, span] of Object.entries(spans)) {
     const spanPath = ['spans', spanName];
@@ -379,7 +381,7 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
     if (Array.isArray(span.parents)) {
       span.parents.forEach((parent, i) => {
         if (typeof parent !== 'string' || Object.hasOwn(spans, parent)) return;
-        const guess = closest(parent, spanNames);
+        const guess = spanSuggestions.closest(parent);
         report([...spanPath, 'parents', i], `parent ${quote(parent)} of span ${quote(spanName)} is not a declared span${guess !== undefined ? ` (did you mean ${quote(guess)}?)` : ''}`, false);
       });
     }
