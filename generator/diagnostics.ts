@@ -110,11 +110,15 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 }
 
 export function formatDiagnosticLine(file: string, d: Diagnostic): string {
-  return `${escapeMessage(file)}:${d.line}:${d.col}: error: ${escapeMessage(d.message)}`;
+  return `${printable(file)}:${d.line}:${d.col}: error: ${printable(d.message)}`;
 }
 
-/** Messages quote their values already; this keeps any stray control character from reaching the terminal raw. */
-function escapeMessage(message: string): string {
+/**
+ * Text as printed on one line: UNSAFE characters escaped, the rest (backslashes of a
+ * Windows path included) as is. Messages quote their values already; this keeps any
+ * stray control character, in a message or a path, from reaching the terminal raw.
+ */
+export function printable(message: string): string {
   return message.replace(UNSAFE, (c) => escapeText(c));
 }
 
