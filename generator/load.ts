@@ -83,6 +83,7 @@ const CONTROL_TOKENS = new Set(['\x02', '\x18', '\x1f']);
  * Block nesting by indentation is measured on the parsed document (structure()).
  */
 function tooDeepOffset(text: string): number | undefined {
+  if (!mayBeTooDeep(text)) return undefined;
   let offset = 0;
   let flow = 0;
   let indicators = 0;
@@ -96,6 +97,27 @@ function tooDeepOffset(text: string): number | undefined {
     offset += token.length;
   }
   return undefined;
+}
+
+/**
+ * A cheap bound first: the lexer's depth never exceeds the number of `[` and `{` in the
+ * text plus the most `-`, `?` and `:` on one line, which for a usual manifest is far
+ * below the limit; only texts over it are lexed.
+ */
+function mayBeTooDeep(text: string): boolean {
+  let flow = 0;
+  let line = 0;
+  let most = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) flow++; // [ {
+    else if (c === 0x2d || c === 0x3f || c === 0x3a) line++; // - ? :
+    else if (c === 0x0a || c === 0x0d) {
+      if (line > most) most = line;
+      line = 0;
+    }
+  }
+  return flow + Math.max(most, line) > LIMITS.depth;
 }
 
 /**
