@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { LIMITS } from './load';
+import { LIMITS, sizeOverLimit } from './load';
 
 /** A file the generator cannot read or write, with the reason in words; the CLI exits 2 on it. */
 export class FileError extends Error {
@@ -55,7 +55,7 @@ export function readManifestFile(file: string): string {
   if (stats.isDirectory()) throw new FileError(file, 'it is a directory');
   if (!stats.isFile()) throw new FileError(file, `it is not a regular file (${stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : 'a device'})`);
   if (stats.size > LIMITS.bytes) {
-    throw new FileError(file, `it is ${(stats.size / 1024 / 1024).toFixed(1)} MiB; the limit is ${LIMITS.bytes / 1024 / 1024} MiB`);
+    throw new FileError(file, `it ${sizeOverLimit(stats.size)}`);
   }
   try {
     return readFileSync(file, 'utf8');

@@ -48,7 +48,7 @@ export function load(text: string): LoadedManifest {
   const refuse = (diagnostics: Diagnostic[]): LoadedManifest => ({ text, data: undefined, doc: new Document(), lines, diagnostics });
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > LIMITS.bytes) {
-    return refuse([{ line: 1, col: 1, message: `the manifest is ${mebibytes(bytes)}; the limit is ${mebibytes(LIMITS.bytes)}` }]);
+    return refuse([{ line: 1, col: 1, message: `the manifest ${sizeOverLimit(bytes)}` }]);
   }
   // yaml's parser slows down sharply on deep nesting; the lexer is linear, so measure with it first.
   const deep = tooDeepOffset(text);
@@ -66,8 +66,9 @@ export function load(text: string): LoadedManifest {
   return { text, data, doc, lines, diagnostics };
 }
 
-function mebibytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+/** `is 5242880 bytes, over the limit of 4 MiB (4194304 bytes)`: exact, however close to the limit. */
+export function sizeOverLimit(bytes: number): string {
+  return `is ${bytes} bytes, over the limit of ${LIMITS.bytes / (1024 * 1024)} MiB (${LIMITS.bytes} bytes)`;
 }
 
 function depthMessage(): string {

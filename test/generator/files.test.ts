@@ -39,7 +39,7 @@ describe('gen: files', () => {
     ['a directory as the manifest', { given: () => (mkdirSync(join(dir, 'conf.yaml')), [join(dir, 'conf.yaml'), join(dir, 'generated')]), want: (m) => `spanwright: cannot read manifest ${m}: it is a directory\n` }],
     [
       'a manifest over the size limit',
-      { given: () => (writeFileSync(join(dir, 'big.yaml'), `${VALID}#${'x'.repeat(5 * 1024 * 1024)}\n`), [join(dir, 'big.yaml'), join(dir, 'generated')]), want: (m) => `spanwright: cannot read manifest ${m}: it is 5.0 MiB; the limit is 4 MiB\n` },
+      { given: () => (writeFileSync(join(dir, 'big.yaml'), `${VALID}#${'x'.repeat(5 * 1024 * 1024)}\n`), [join(dir, 'big.yaml'), join(dir, 'generated')]), want: (m) => `spanwright: cannot read manifest ${m}: it is ${VALID.length + 5 * 1024 * 1024 + 2} bytes, over the limit of 4 MiB (4194304 bytes)\n` },
     ],
     ['a manifest path with a newline', { given: () => [join(dir, 'no\nfile:1:1: error: x.yaml'), join(dir, 'generated')], want: () => `spanwright: cannot read manifest ${dir}/no\\nfile:1:1: error: x.yaml: no such file\n` }],
   ];
