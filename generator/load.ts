@@ -56,7 +56,9 @@ export function load(text: string): LoadedManifest {
   // yaml's own uniqueKeys check compares every key with every earlier one (quadratic on a
   // manifest with thousands of spans); duplicateKeys() does it with a set instead.
   // logLevel 'error': yaml's warnings (unknown tags) would go to process warnings, not to the user.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  // The core schema even under a %YAML 1.1 directive, and no tags beyond it: plain data only
+  // (no sets, ordered maps, dates, binary or merge keys).
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error', schema: 'core', merge: false, resolveKnownTags: false });
   const diagnostics: Diagnostic[] = doc.errors.map((error) => ({ ...lines.position(error.pos[0]), message: yamlMessage(error.message) }));
   if (diagnostics.length === 0) diagnostics.push(...structure(doc, lines));
   if (diagnostics.length === 0) diagnostics.push(...duplicateKeys(doc, lines));

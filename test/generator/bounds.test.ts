@@ -77,6 +77,19 @@ const REFUSED: [string, { given: string; want: string }][] = [
     },
   ],
   [
+    'a %YAML 1.1 merge key (YAML 1.2 is read: "<<" is a key like any other)',
+    {
+      given: `%YAML 1.1\n---\n${base}environments:\n  base: &b { sampling: 0.5 }\n  prod:\n    <<: *b\n`,
+      want: lines(
+        'tracing.yaml:9:5: error: unknown field "<<" in environment "prod" (allowed: sampling, console, consoleFormat, rules)',
+        '  8 |   prod:',
+        '> 9 |     <<: *b',
+        '    |     ^',
+        '1 error in tracing.yaml; nothing written',
+      ),
+    },
+  ],
+  [
     '3,000 nested flow lists (the frame is a window around the column)',
     {
       given: `${base}x: ${'['.repeat(3000)}${']'.repeat(3000)}\n`,
