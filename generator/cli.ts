@@ -3,16 +3,16 @@
  * Exit codes: 0 written or up to date, 1 drift under --check, 2 invalid manifest
  * or a usage mistake.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostics, ManifestError } from './diagnostics';
+import { formatDiagnostics, ManifestError, printable } from './diagnostics';
 import { runDevCommand } from './dev-command';
 import { runDiffCommand } from './diff';
 import { runDocsCommand } from './docs-command';
 import { runDoctorCommand } from './doctor-command';
 import { runInitCommand } from './init-command';
-import { changedFiles, genOptions, readIfExists, regenerateCommand, writeFiles } from './files';
+import { changedFiles, FileError, genOptions, readIfExists, readManifestFile, regenerateCommand, writeFiles } from './files';
 import { generate } from './generate';
 import { runLiveCheckCommand } from './live-check-command';
 import { runMigrateCommand } from './migrate';
@@ -67,7 +67,7 @@ function version(): string {
 }
 
 function usageError(io: CliIO, message: string): number {
-  io.stderr(`spanwright: ${message}\n${USAGE}\n`);
+  io.stderr(`spanwright: ${printable(message)}\n${USAGE}\n`);
   return 2;
 }
 
@@ -127,11 +127,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
 function gen(io: CliIO, manifest: string, outDir: string, check: boolean): number {
   let text: string;
   try {
-    text = readFileSync(manifest, 'utf8');
+    text = readManifestFile(manifest);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
-    io.stderr(`spanwright: cannot read manifest ${manifest}: ${why}\n`);
+    if (!(error instanceof FileError)) throw error;
+    io.stderr(`spanwright: cannot read manifest ${printable(manifest)}: ${error.reason}\n`);
     return 2;
   }
   let files: Map<string, string>;
@@ -141,21 +140,33 @@ function gen(io: CliIO, manifest: string, outDir: string, check: boolean): numbe
     if (!(error instanceof ManifestError)) throw error;
     io.stderr(formatDiagnostics(error.file, error.text, error.diagnostics));
     const n = error.diagnostics.length;
-    io.stderr(`${n} error${n === 1 ? '' : 's'} in ${manifest}; nothing written\n`);
+    io.stderr(`${n} error${n === 1 ? '' : 's'} in ${printable(manifest)}; nothing written\n`);
     return 2;
   }
-  const shown = (name: string): string => relative(process.cwd(), join(outDir, name)).split('\\').join('/');
+  const shown = (name: string): string => printable(relative(process.cwd(), join(outDir, name)).split('\\').join('/'));
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    io.stderr(`spanwright: cannot write ${printable(outDir)}: it is not a directory\n`);
+    return 2;
+  }
   if (check) {
     const stale = changedFiles(outDir, files);
     if (stale.length === 0) {
-      io.stdout(`spanwright: ${outDir} is up to date with ${manifest}\n`);
+      io.stdout(`spanwright: ${printable(outDir)} is up to date with ${printable(manifest)}\n`);
       return 0;
     }
-    io.stderr(`spanwright: generated files differ from ${manifest}:\n${stale.map((n) => `  ${shown(n)}\n`).join('')}run ${regenerateCommand(manifest, outDir, process.cwd())}\n`);
+    io.stderr(`spanwright: generated files differ from ${printable(manifest)}:\n${stale.map((n) => `  ${shown(n)}\n`).join('')}run ${regenerateCommand(manifest, outDir, process.cwd())}\n`);
     return 1;
   }
-  const written = writeFiles(outDir, files);
-  if (written.length === 0) io.stdout(`spanwright: ${outDir} is up to date with ${manifest}\n`);
+  let written: string[];
+  try {
+    written = writeFiles(outDir, files);
+  } catch (error) {
+    if (!(error instanceof FileError)) throw error;
+    // writeFiles renames nothing unless every file was written: the old files are all still there.
+    io.stderr(`spanwright: cannot write ${printable(error.path)}: ${error.reason}\n`);
+    return 2;
+  }
+  if (written.length === 0) io.stdout(`spanwright: ${printable(outDir)} is up to date with ${printable(manifest)}\n`);
   else io.stdout(written.map((n) => `spanwright: wrote ${shown(n)}\n`).join(''));
   return 0;
 }

@@ -6,7 +6,8 @@
 import { basename, dirname, relative, resolve } from 'node:path';
 import { parseCommand, usageError, type CommandIO } from './command';
 import { renderDocs, DOCS_FILE } from './docs';
-import { sourceName, writeFiles } from './files';
+import { printable } from './diagnostics';
+import { FileError, sourceName, writeFiles } from './files';
 import { describeLoadError, readManifestSource } from './git-source';
 
 const DOCS = {
@@ -39,7 +40,14 @@ export async function runDocsCommand(argv: readonly string[], io: CommandIO = {}
   }
   const fromCwd = relative(cwd, target).split('\\').join('/');
   const shown = fromCwd.startsWith('../') ? target : fromCwd;
-  const written = writeFiles(outDir, new Map([[basename(target), markdown]]));
+  let written: string[];
+  try {
+    written = writeFiles(outDir, new Map([[basename(target), markdown]]));
+  } catch (error) {
+    if (!(error instanceof FileError)) throw error;
+    stderr(`spanwright docs: cannot write ${printable(error.path)}: ${error.reason}\n`);
+    return 2;
+  }
   stdout(written.length === 0 ? `spanwright: ${shown} is up to date with ${manifest}\n` : `spanwright: wrote ${shown}\n`);
   return 0;
 }

@@ -6,6 +6,7 @@ import type { ManifestModel } from '@spanwright/runtime';
 import { ManifestError, sortDiagnostics } from './diagnostics';
 import { DOCS_FILE, renderDocs } from './docs';
 import { emitBootstrap, emitManifest, emitSpans, type EmitContext } from './emit';
+import { commentText } from './emit/ts';
 import { RUNTIME_PACKAGE } from './files';
 import { load } from './load';
 import { buildModel } from './model';
@@ -36,7 +37,8 @@ export function resolveManifest(text: string, options: GenerateOptions = {}): Ma
 export function generate(text: string, options: GenerateOptions = {}): Map<string, string> {
   const model = resolveManifest(text, options);
   const ctx: EmitContext = {
-    source: model.source,
+    // Headers and JSDoc name the manifest inside comments; a path may hold `*/` or a newline.
+    source: commentText(model.source),
     runtimeImport: options.runtimeImport ?? RUNTIME_PACKAGE,
     regenerate: options.regenerate ?? 'npx spanwright gen',
   };

@@ -4,10 +4,11 @@
  * and how its text becomes a ManifestModel (the generator's own stages).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { ManifestModel } from '@spanwright/runtime';
-import { formatDiagnostics, ManifestError } from './diagnostics';
+import { formatDiagnostics, ManifestError, printable } from './diagnostics';
+import { FileError, readManifestFile } from './files';
 import { resolveManifest } from './generate';
 
 /** A manifest's text and how messages name it (`tracing.yaml`, `git:HEAD:tracing.yaml`). */
@@ -39,12 +40,11 @@ export async function readManifestSource(
   if (!spec.startsWith('git:')) {
     const file = resolve(cwd, spec);
     try {
-      return { label: spec, text: readFileSync(file, 'utf8') };
+      // A regular file under the size limit: a FIFO would block the read forever.
+      return { label: spec, text: readManifestFile(file) };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new SourceError(
-        code === 'ENOENT' ? `${spec}: no such file` : code === 'EISDIR' ? `${spec}: is a directory, not a manifest` : `${spec}: cannot read (${code ?? (error as Error).message})`,
-      );
+      if (!(error instanceof FileError)) throw error;
+      throw new SourceError(`${printable(spec)}: ${error.reason === 'it is a directory' ? 'is a directory, not a manifest' : error.reason}`);
     }
   }
   const rest = spec.slice('git:'.length);

@@ -7,7 +7,7 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic } from './diagnostics';
+import { quote, type Diagnostic } from './diagnostics';
 import { positionOf, type LoadedManifest } from './load';
 import { DEFAULTS } from './model';
 import {
@@ -18,6 +18,7 @@ import {
   OTEL_KEY,
   RUNTIME_IMPORTS,
   spanTypeNames,
+  Suggestions,
   toSnakeCase,
 } from './names';
 
@@ -71,19 +72,19 @@ function declaration(path: Path): string | undefined {
   const [top, name, sub, subName, sub2, sub2Name] = p;
   if (p.length === 0) return 'the manifest';
   if (top === 'spans' && p.length >= 2) {
-    const span = `span "${name}"`;
+    const span = `span ${quote(name)}`;
     if (p.length === 2) return span;
-    if (sub === 'attributes' && p.length === 4) return `attribute "${subName}" of ${span}`;
-    if (sub === 'events' && p.length === 4) return `event "${subName}" of ${span}`;
+    if (sub === 'attributes' && p.length === 4) return `attribute ${quote(subName)} of ${span}`;
+    if (sub === 'events' && p.length === 4) return `event ${quote(subName)} of ${span}`;
     if (sub === 'events' && sub2 === 'attributes' && p.length === 6)
-      return `attribute "${sub2Name}" of event "${subName}" of ${span}`;
+      return `attribute ${quote(sub2Name)} of event ${quote(subName)} of ${span}`;
   }
-  if (top === 'attributes' && p.length === 2) return `shared attribute "${name}"`;
-  if (top === 'environments' && p.length === 2) return `environment "${name}"`;
+  if (top === 'attributes' && p.length === 2) return `shared attribute ${quote(name)}`;
+  if (top === 'environments' && p.length === 2) return `environment ${quote(name)}`;
   if (top === 'environments' && sub === 'rules' && p.length === 4)
-    return `rule ${Number(subName) + 1} of environment "${name}"`;
-  if (top === 'peers' && p.length === 2) return `peer "${name}"`;
-  if (top === 'instrumentation' && p.length === 2) return `instrumentation "${name}"`;
+    return `rule ${Number(subName) + 1} of environment ${quote(name)}`;
+  if (top === 'peers' && p.length === 2) return `peer ${quote(name)}`;
+  if (top === 'instrumentation' && p.length === 2) return `instrumentation ${quote(name)}`;
   return undefined;
 }
 
@@ -103,8 +104,8 @@ function describeField(path: Path): string {
     const owner = parent.slice(0, -1);
     return `${String(listName)}[${String(last)}]${owner.length > 0 ? ` of ${describe(owner)}` : ''}`;
   }
-  if (parent.length === 0) return `"${String(last)}"`;
-  return `"${String(last)}" of ${describe(parent)}`;
+  if (parent.length === 0) return quote(String(last));
+  return `${quote(String(last))} of ${describe(parent)}`;
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -137,7 +138,7 @@ function valueWords(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'string') return quote(value);
   return String(value);
 }
 
@@ -145,10 +146,10 @@ function valueWords(value: unknown): string {
 function nameRule(path: Path, name: string): string {
   const top = path[0];
   const last = path[path.length - 1];
-  if (top === 'environments') return `environment name "${name}" must be lower case letters, digits, "_" and "-"`;
-  if (top === 'peers') return `peer name "${name}" must be lower case letters, digits, ".", "_" and "-"`;
+  if (top === 'environments') return `environment name ${quote(name)} must be lower case letters, digits, "_" and "-"`;
+  if (top === 'peers') return `peer name ${quote(name)} must be lower case letters, digits, ".", "_" and "-"`;
   const suggestion = toSnakeCase(name);
-  const hint = suggestion !== '' && suggestion !== name ? ` (e.g. "${suggestion}")` : '';
+  const hint = suggestion !== '' && suggestion !== name ? ` (e.g. ${quote(suggestion)})` : '';
   const what =
     path.length === 1 && top === 'spans'
       ? 'span name'
@@ -158,7 +159,7 @@ function nameRule(path: Path, name: string): string {
           ? `event name`
           : 'attribute name';
   const owner = path.length > 1 ? ` in ${describe(path.slice(0, -1))}` : '';
-  return `${what} "${name}"${owner} must be snake_case${hint}`;
+  return `${what} ${quote(name)}${owner} must be snake_case${hint}`;
 }
 
 function schemaDiagnostic(loaded: LoadedManifest, error: ErrorObject): Diagnostic | undefined {
@@ -185,14 +186,14 @@ function schemaDiagnostic(loaded: LoadedManifest, error: ErrorObject): Diagnosti
       const name = String(params.additionalProperty);
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const guess = closest(name, allowed);
-      const hint = guess !== undefined ? `did you mean "${guess}"? ` : '';
+      const hint = guess !== undefined ? `did you mean ${quote(guess)}? ` : '';
       const list = allowed.length > 0 ? ` (${hint}allowed: ${allowed.join(', ')})` : ' (it takes no options; use true)';
-      return { ...at([...path, name], true), message: `unknown field "${name}" in ${describe(path)}${list}` };
+      return { ...at([...path, name], true), message: `unknown field ${quote(name)} in ${describe(path)}${list}` };
     }
     case 'required': {
       const missing = String(params.missingProperty);
       const where = path.length === 0 ? '' : ` in ${describe(path)}`;
-      return { ...at(path, path.length > 0), message: `missing required field "${missing}"${where}` };
+      return { ...at(path, path.length > 0), message: `missing required field ${quote(missing)}${where}` };
     }
     case 'type':
       if (path.length === 0 && (error.data === null || error.data === undefined))
@@ -201,7 +202,7 @@ function schemaDiagnostic(loaded: LoadedManifest, error: ErrorObject): Diagnosti
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const guess = typeof error.data === 'string' ? (TYPE_ALIASES[error.data] ?? closest(error.data, allowed)) : undefined;
-      const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : '';
+      const hint = guess !== undefined ? ` (did you mean ${quote(guess)}?)` : '';
       return {
         ...at(path),
         message: `${describeField(path)} must be one of ${allowed.join(', ')}; got ${valueWords(error.data)}${hint}`,
@@ -266,6 +267,7 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
   const prefix = typeof service.attributePrefix === 'string' ? service.attributePrefix : DEFAULTS.attributePrefix;
   const shared = isRecord(data.attributes) ? data.attributes : {};
   const sharedNames = Object.keys(shared);
+  const sharedSuggestions = new Suggestions(sharedNames);
 
   /** Checks one attribute declaration; returns its OpenTelemetry key when known. */
   const checkAttribute = (path: Path, name: string, attr: unknown, isShared: boolean): string | undefined => {
@@ -279,16 +281,16 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
       }
       for (const field of ['type', 'values', 'key']) {
         if (attr[field] !== undefined)
-          report([...path, field], `${what} takes its ${field} from ref "${String(attr.ref)}"; remove "${field}"`);
+          report([...path, field], `${what} takes its ${field} from ref ${quote(String(attr.ref))}; remove ${quote(field)}`);
       }
       if (typeof attr.ref === 'string') {
         const target = shared[attr.ref];
         if (!Object.hasOwn(shared, attr.ref)) {
-          const guess = closest(attr.ref, sharedNames);
+          const guess = sharedSuggestions.closest(attr.ref);
           const known = sharedNames.length > 0 ? `declared: ${sharedNames.join(', ')}` : 'there are no shared attributes';
           report(
             [...path, 'ref'],
-            `ref "${attr.ref}" of ${what} is not a shared attribute (${guess !== undefined ? `did you mean "${guess}"? ` : ''}${known})`,
+            `ref ${quote(attr.ref)} of ${what} is not a shared attribute (${guess !== undefined ? `did you mean ${quote(guess)}? ` : ''}${known})`,
             false,
           );
         } else if (isRecord(target)) {
@@ -308,7 +310,7 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
         if (values.length === 0) report([...path, 'values'], `enum ${what} needs at least one value in "values"`, false);
         const seen = new Set<unknown>();
         values.forEach((v, i) => {
-          if (seen.has(v)) report([...path, 'values', i], `enum ${what} lists value "${String(v)}" twice`, false);
+          if (seen.has(v)) report([...path, 'values', i], `enum ${what} lists value ${quote(String(v))} twice`, false);
           seen.add(v);
         });
       }
@@ -319,7 +321,7 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
       if (typeof attr.key === 'string' && !OTEL_KEY.test(attr.key)) {
         report(
           [...path, 'key'],
-          `key "${attr.key}" of ${what} is not a valid OpenTelemetry attribute name (lower-case words joined by "." and "_", e.g. http.route)`,
+          `key ${quote(attr.key)} of ${what} is not a valid OpenTelemetry attribute name (lower-case words joined by "." and "_", e.g. http.route)`,
           false,
         );
       } else if (typeof attr.key === 'string') key = attr.key;
@@ -336,29 +338,29 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
     for (const [name, attr] of entries(attributes)) {
       const path = [...ownerPath, 'attributes', name];
       const key = checkAttribute(path, name, attr, false);
-      fields.claim(camelCase(name), name, path, (first) => `attribute "${name}" and attribute "${first}" of ${describe(ownerPath)} both become the TypeScript field "${camelCase(name)}"; rename one`);
+      fields.claim(camelCase(name), name, path, (first) => `attribute ${quote(name)} and attribute ${quote(first)} of ${describe(ownerPath)} both become the TypeScript field ${quote(camelCase(name))}; rename one`);
       if (key !== undefined)
-        keys.claim(key, name, path, (first) => `attribute "${name}" and attribute "${first}" of ${describe(ownerPath)} both have the OpenTelemetry key "${key}"`);
+        keys.claim(key, name, path, (first) => `attribute ${quote(name)} and attribute ${quote(first)} of ${describe(ownerPath)} both have the OpenTelemetry key ${quote(key)}`);
     }
   };
 
   for (const [name, attr] of entries(data.attributes)) checkAttribute(['attributes', name], name, attr, true);
 
   const spans = isRecord(data.spans) ? data.spans : {};
-  const spanNames = Object.keys(spans);
+  const spanSuggestions = new Suggestions(Object.keys(spans));
   const helpers = new NameTable(report);
   const typeNames = new NameTable(
     report,
-    RUNTIME_IMPORTS.map((n): [string, string] => [n, 'the runtime import']),
+    Object.keys(RUNTIME_IMPORTS).map((n): [string, string] => [n, 'the runtime import']),
   );
   for (const [spanName, span] of Object.entries(spans)) {
     const spanPath = ['spans', spanName];
     const tsName = camelCase(spanName);
     // One collision, one message: types are only checked for a helper name that is free.
-    const helperFree = helpers.claim(tsName, spanName, spanPath, (first) => `span "${spanName}" and span "${first}" both become the helper spans.${tsName}; rename one`);
+    const helperFree = helpers.claim(tsName, spanName, spanPath, (first) => `span ${quote(spanName)} and span ${quote(first)} both become the helper spans.${tsName}; rename one`);
     const types = spanTypeNames(spanName);
     for (const typeName of helperFree ? [types.attributes, types.handle] : []) {
-      typeNames.claim(typeName, `span "${spanName}"`, spanPath, (first) => `span "${spanName}" generates the TypeScript name ${typeName}, already used by ${first}; rename it`);
+      typeNames.claim(typeName, `span ${quote(spanName)}`, spanPath, (first) => `span ${quote(spanName)} generates the TypeScript name ${typeName}, already used by ${first}; rename it`);
     }
     if (!isRecord(span)) continue;
     checkAttributeSet(spanPath, span.attributes);
@@ -367,20 +369,20 @@ function semanticDiagnostics(loaded: LoadedManifest): Diagnostic[] {
       const eventPath = [...spanPath, 'events', eventName];
       const method = camelCase(eventName);
       if (HANDLE_MEMBERS.has(method)) {
-        report(eventPath, `event "${eventName}" of span "${spanName}" would become the method ${method}, which span handles already have; rename the event`);
+        report(eventPath, `event ${quote(eventName)} of span ${quote(spanName)} would become the method ${method}, which span handles already have; rename the event`);
         continue;
       }
-      if (!methods.claim(method, eventName, eventPath, (first) => `event "${eventName}" and event "${first}" of span "${spanName}" both become the method ${method}(); rename one`))
+      if (!methods.claim(method, eventName, eventPath, (first) => `event ${quote(eventName)} and event ${quote(first)} of span ${quote(spanName)} both become the method ${method}(); rename one`))
         continue;
       const eventType = eventTypeName(spanName, eventName);
-      typeNames.claim(eventType, `event "${eventName}" of span "${spanName}"`, eventPath, (first) => `event "${eventName}" of span "${spanName}" generates the TypeScript name ${eventType}, already used by ${first}; rename it`);
+      typeNames.claim(eventType, `event ${quote(eventName)} of span ${quote(spanName)}`, eventPath, (first) => `event ${quote(eventName)} of span ${quote(spanName)} generates the TypeScript name ${eventType}, already used by ${first}; rename it`);
       if (isRecord(event)) checkAttributeSet(eventPath, event.attributes);
     }
     if (Array.isArray(span.parents)) {
       span.parents.forEach((parent, i) => {
         if (typeof parent !== 'string' || Object.hasOwn(spans, parent)) return;
-        const guess = closest(parent, spanNames);
-        report([...spanPath, 'parents', i], `parent "${parent}" of span "${spanName}" is not a declared span${guess !== undefined ? ` (did you mean "${guess}"?)` : ''}`, false);
+        const guess = spanSuggestions.closest(parent);
+        report([...spanPath, 'parents', i], `parent ${quote(parent)} of span ${quote(spanName)} is not a declared span${guess !== undefined ? ` (did you mean ${quote(guess)}?)` : ''}`, false);
       });
     }
   }

@@ -1,7 +1,7 @@
 /** generated/spans.ts: one typed helper, handle class and definition per span. */
 import { StructureKind, VariableDeclarationKind, type StatementStructures } from 'ts-morph';
 import type { EventModel, ManifestModel, SpanModel } from '@spanwright/runtime';
-import { eventTypeName, pascalCase, SEED_API, spanTypeNames } from '../names';
+import { eventTypeName, pascalCase, RUNTIME_IMPORTS, SEED_API, spanTypeNames } from '../names';
 import { attributeType, docText, eventAttributeMapper, header, jsDoc, printFile, propertyKey, spanAttributeMapper, str, type EmitContext } from './ts';
 
 const KIND: Record<SpanModel['kind'], string> = {
@@ -114,6 +114,15 @@ function usesReadonlyAttributes(model: ManifestModel): boolean {
   return model.spans.some((span) => span.events.some((event) => event.attributes.some((attr) => !attr.required)));
 }
 
+/** What spans.ts imports from the runtime: the names its code uses, all from RUNTIME_IMPORTS. */
+function runtimeImports(model: ManifestModel): { name: string; isTypeOnly: boolean }[] {
+  // Only event mappers with optional fields name ReadonlyAttributes.
+  const unused = usesReadonlyAttributes(model) ? [] : ['ReadonlyAttributes'];
+  return Object.entries(RUNTIME_IMPORTS)
+    .filter(([name]) => !unused.includes(name))
+    .map(([name, kind]) => ({ name, isTypeOnly: kind === 'type' }));
+}
+
 export function emitSpans(model: ManifestModel, ctx: EmitContext): string {
   const statements: (string | StatementStructures)[] = [];
   for (const span of model.spans) statements.push(...spanStatements(ctx, span));
@@ -122,15 +131,7 @@ export function emitSpans(model: ManifestModel, ctx: EmitContext): string {
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: ctx.runtimeImport,
-      namedImports: [
-        { name: 'EventDefinition', isTypeOnly: true },
-        // Only event mappers with optional fields name the type.
-        ...(usesReadonlyAttributes(model) ? [{ name: 'ReadonlyAttributes', isTypeOnly: true }] : []),
-        'runSpan',
-        { name: 'SpanDefinition', isTypeOnly: true },
-        'SpanKind',
-        'TypedSpan',
-      ],
+      namedImports: runtimeImports(model),
     },
     {
       kind: StructureKind.ExportDeclaration,
