@@ -24,7 +24,7 @@ import { configHints, configProblems, describeConfig } from './describe';
 import { installDiagnostics } from './diagnostics';
 import { atLeast, type WriteLine } from './log-level';
 import { installSignalHandlers, withTimeout } from './shutdown';
-import { redactUrl } from './env-values';
+import { redactUrl } from './redact';
 import { getActiveHandle, setActiveHandle, type StartOptions, type TracingHandle } from './tracing-handle';
 
 /** Resource keys (semantic conventions, stable). */
@@ -128,7 +128,8 @@ export function installSdk(
   }
   let dropReporter: DropReporter | undefined;
   if (config.otlp !== undefined) {
-    const secrets = config.otlp.headers.entries().map(([, value]) => value).filter((v) => v.length >= 4);
+    const queryValues = [...new URL(config.otlp.url).searchParams.values()];
+    const secrets = [...config.otlp.headers.entries().map(([, value]) => value), ...queryValues].filter((v) => v.length >= 4);
     const scrub = (text: string): string => secrets.reduce((t, secret) => t.split(secret).join('***'), text);
     // A shutdown flush sends every queued batch at once: the exporter must accept that many.
     const concurrencyLimit = Math.max(30, Math.ceil(config.batch.maxQueueSize / config.batch.maxExportBatchSize) + 1);

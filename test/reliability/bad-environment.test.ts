@@ -50,7 +50,7 @@ const CASES: readonly EnvCase[] = [
   },
   {
     env: { OTEL_BSP_SCHEDULE_DELAY: '-5' },
-    warnings: ['spanwright: OTEL_BSP_SCHEDULE_DELAY="-5" is not a whole number of 0 or more; using 5000'],
+    warnings: ['spanwright: OTEL_BSP_SCHEDULE_DELAY="-5" is not a whole number from 0 to 2147483647; using 5000'],
     exported: true,
   },
   {
@@ -65,7 +65,7 @@ const CASES: readonly EnvCase[] = [
   },
   {
     env: { OTEL_BSP_EXPORT_TIMEOUT: '1e3' },
-    warnings: ['spanwright: OTEL_BSP_EXPORT_TIMEOUT="1e3" is not a whole number of 1 or more; using 30000'],
+    warnings: ['spanwright: OTEL_BSP_EXPORT_TIMEOUT="1e3" is not a whole number from 1 to 2147483647; using 30000'],
     exported: true,
   },
   {
