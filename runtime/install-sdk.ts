@@ -185,6 +185,11 @@ export function installSdk(
   setActiveHandle(handle);
 
   if (options.signals !== false) {
+    // Whatever ends the process (a service's own process.exit, a crash), nothing goes unreported.
+    if (dropReporter !== undefined) {
+      const reporter = dropReporter;
+      process.once('exit', () => reporter.reportAtExit(atLeast(config.logLevel, 'info')));
+    }
     removeSignalHandlers = installSignalHandlers({
       signals: options.signals ?? ['SIGTERM', 'SIGINT'],
       shutdown,

@@ -1,13 +1,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { trace } from '@opentelemetry/api';
 import type Koa from 'koa';
+import { shutdown as shutdownTracing } from '../runtime';
+import { handleClientErrors } from './client-errors';
 import type { Logger } from './logger';
 
-/** Starts `app` on host:port (0: a free port) and resolves once it is listening. */
-export function listen(app: Koa, port: number, host: string): Promise<Server> {
+/**
+ * Starts `app` on host:port (0: a free port) and resolves once it is listening. With a `logger`,
+ * requests Node's parser refuses are logged there and answered in JSON (client-errors.ts).
+ */
+export function listen(app: Koa, port: number, host: string, logger?: Logger): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    if (logger !== undefined) handleClientErrors(server, logger);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
@@ -17,18 +22,21 @@ export function portOf(server: Server): number {
   return (server.address() as AddressInfo).port;
 }
 
-/** Flushes spans still buffered in the installed SDK, if any, so a stop loses none. */
-export async function flushSpans(): Promise<void> {
-  const provider = trace.getTracerProvider() as { getDelegate?: () => unknown };
-  const delegate = (provider.getDelegate?.() ?? provider) as { forceFlush?: () => Promise<void> };
-  await delegate.forceFlush?.().catch(() => undefined);
+/** Resolves once `server` has closed: idle connections at once, busy ones after `graceMs`. */
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), graceMs).unref();
+  });
 }
 
 /**
- * On SIGTERM / SIGINT: stop accepting connections, close idle ones, run
- * `cleanup` (close the database) and let the process end on its own, so the
- * tracing runtime flushes and shuts down when the event loop drains. Should
- * a handle linger, spans are flushed and the process exits 0 after a grace period.
+ * On SIGTERM / SIGINT: stop accepting connections and answer the requests in
+ * flight (cut after a 1 s grace), run `cleanup` (close the database), then
+ * shut the tracing runtime down — flush, bounded by
+ * SPANWRIGHT_SHUTDOWN_TIMEOUT_MS, and its report of any span not exported —
+ * and only then exit 0. No timer of the service's own cuts that report off.
  */
 export function stopOnSignals(server: Server, logger: Logger, cleanup: () => Promise<void> = async () => {}): void {
   let stopping = false;
@@ -36,20 +44,18 @@ export function stopOnSignals(server: Server, logger: Logger, cleanup: () => Pro
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    // Clean up (close the database) only once the requests in flight have been answered:
-    // closing it under them turned each into a 500.
-    server.close(() => {
-      void (async () => {
-        try {
-          await cleanup();
-        } catch (error) {
-          logger.error({ err: error }, 'cleanup failed');
-        }
-        setTimeout(() => void flushSpans().finally(() => process.exit(0)), 3000).unref();
-      })();
-    });
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 1000).unref();
+    void (async () => {
+      // Clean up (close the database) only once the requests in flight have been answered:
+      // closing it under them turned each into a 500.
+      await closeServer(server, 1000);
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error({ err: error }, 'cleanup failed');
+      }
+      await shutdownTracing();
+      process.exit(0);
+    })();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
