@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import { shutdown as shutdownTracing } from '../runtime';
 import { handleClientErrors } from './client-errors';
+import { InFlight } from './in-flight';
 import type { Logger } from './logger';
 
 /**
@@ -10,8 +11,12 @@ import type { Logger } from './logger';
  * requests Node's parser refuses are logged there and answered in JSON (client-errors.ts).
  */
 export function listen(app: Koa, port: number, host: string, logger?: Logger): Promise<Server> {
+  // First in the chain, so a handler still running after its connection was cut is counted.
+  const inFlight = new InFlight();
+  app.middleware.unshift(inFlight.middleware);
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    handlers.set(server, inFlight);
     if (logger !== undefined) handleClientErrors(server, logger);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
@@ -21,6 +26,12 @@ export function listen(app: Koa, port: number, host: string, logger?: Logger): P
 export function portOf(server: Server): number {
   return (server.address() as AddressInfo).port;
 }
+
+/** Handlers running, by server, for the stop to wait on. */
+const handlers = new WeakMap<Server, InFlight>();
+
+/** How long the stop waits for handlers still running once their connections are closed. */
+const HANDLER_GRACE_MS = 5000;
 
 /** Resolves once `server` has closed: idle connections at once, busy ones after `graceMs`. */
 function closeServer(server: Server, graceMs: number): Promise<void> {
@@ -33,7 +44,8 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
 
 /**
  * On SIGTERM / SIGINT: stop accepting connections and answer the requests in
- * flight (cut after a 1 s grace), run `cleanup` (close the database), then
+ * flight (connections cut after a 1 s grace; their handlers get 5 s more to
+ * finish), run `cleanup` (close the database), then
  * shut the tracing runtime down — flush, bounded by
  * SPANWRIGHT_SHUTDOWN_TIMEOUT_MS, and its report of any span not exported —
  * and only then exit 0. No timer of the service's own cuts that report off.
@@ -48,6 +60,7 @@ export function stopOnSignals(server: Server, logger: Logger, cleanup: () => Pro
       // Clean up (close the database) only once the requests in flight have been answered:
       // closing it under them turned each into a 500.
       await closeServer(server, 1000);
+      await handlers.get(server)?.idle(HANDLER_GRACE_MS);
       try {
         await cleanup();
       } catch (error) {
