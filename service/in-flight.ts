@@ -1,9 +1,9 @@
 /**
- * Requests whose handler is still running. A connection cut at shutdown does
- * not stop its handler: it goes on querying the database and ending spans. The
- * stop waits for these (bounded) before closing the database and shutting
- * tracing down, so their rows are whole and their spans are exported, not
- * counted as ended after shutdown.
+ * Requests whose handler is still running or whose response has not closed. A
+ * connection cut at shutdown does not stop its handler: it goes on querying the
+ * database and ending spans. The stop waits for these (bounded) before closing
+ * the database and shutting tracing down, so their rows are whole and their
+ * spans are exported, not counted as ended after shutdown.
  */
 import type Koa from 'koa';
 
@@ -11,14 +11,26 @@ export class InFlight {
   private count = 0;
   private readonly waiters = new Set<() => void>();
 
-  /** Counts a request from the first middleware until the whole chain has settled. */
-  readonly middleware: Koa.Middleware = async (_ctx, next) => {
+  /**
+   * Counts a request from the first middleware until both the whole chain has settled and its
+   * response has closed (where the server span ends). The server's own `close` comes earlier:
+   * Node emits it when the last socket starts closing, before that socket's responses emit theirs.
+   */
+  readonly middleware: Koa.Middleware = async (ctx, next) => {
     this.count += 1;
+    let pending = 2;
+    const release = (): void => {
+      pending -= 1;
+      if (pending > 0) return;
+      this.count -= 1;
+      if (this.count === 0) for (const wake of this.waiters) wake();
+    };
+    if (ctx.res.destroyed) release();
+    else ctx.res.once('close', release);
     try {
       await next();
     } finally {
-      this.count -= 1;
-      if (this.count === 0) for (const wake of this.waiters) wake();
+      release();
     }
   };
 

@@ -56,6 +56,9 @@ export function stopOnSignals(server: Server, logger: Logger, cleanup: () => Pro
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    // Holds the event loop open through the stop: once the server is closed it can drain between
+    // two steps, and 'beforeExit' would start the tracing shutdown under handlers still running.
+    const holdOpen = setInterval(() => {}, 60_000);
     void (async () => {
       // Clean up (close the database) only once the requests in flight have been answered:
       // closing it under them turned each into a 500.
@@ -67,6 +70,7 @@ export function stopOnSignals(server: Server, logger: Logger, cleanup: () => Pro
         logger.error({ err: error }, 'cleanup failed');
       }
       await shutdownTracing();
+      clearInterval(holdOpen);
       process.exit(0);
     })();
   };
