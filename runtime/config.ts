@@ -21,8 +21,9 @@ import {
   parseInteger,
   parseKeyValueList,
   parseRatio,
-  redactUrl,
 } from './env-values';
+import { headerProblem } from './header-values';
+import { redactUrl } from './redact';
 import { SecretHeaders } from './secret-headers';
 
 export type OtlpProtocol = 'grpc' | 'http/protobuf' | 'http/json';
@@ -105,6 +106,9 @@ export const DEFAULTS = {
   dropReportIntervalMillis: 60_000,
 };
 
+/** Node keeps a timer's delay in a signed 32-bit integer and turns anything larger into 1 ms. */
+export const MAX_TIMER_MILLIS = 2_147_483_647;
+
 const quote = (value: string): string => JSON.stringify(value);
 
 /** Collects warnings in the one shape the design fixes. */
@@ -143,12 +147,13 @@ function readInteger(
   fallback: number,
   min: number,
   warnings: Warnings,
+  max = Number.MAX_SAFE_INTEGER,
 ): number {
   const text = envValue(env, name);
   if (text === undefined) return fallback;
   const value = parseInteger(text, min);
-  if (value === undefined) {
-    const expected = min === 0 ? 'is not a whole number of 0 or more' : 'is not a whole number of 1 or more';
+  if (value === undefined || value > max) {
+    const expected = max < Number.MAX_SAFE_INTEGER ? `is not a whole number from ${min} to ${max}` : `is not a whole number of ${min} or more`;
     warnings.invalid(name, text, expected, String(fallback));
     return fallback;
   }
@@ -206,19 +211,28 @@ function readConsole(env: NodeJS.ProcessEnv, choice: EnvironmentChoice, warnings
 }
 
 /** `key=value` pairs from a header variable; malformed entries are reported without their text. */
-function readHeaderList(env: NodeJS.ProcessEnv, name: string, warnings: Warnings): Array<[string, string]> {
+function readHeaderList(env: NodeJS.ProcessEnv, name: string, grpc: boolean, warnings: Warnings): Array<[string, string]> {
   const text = envValue(env, name);
   if (text === undefined) return [];
   const list = parseKeyValueList(text);
   for (const bad of list.invalid) {
     warnings.add(`${name} entry ${bad.position} of ${list.count} is not key=value (value hidden); ignoring it`);
   }
-  return list.pairs.map(([key, value]) => [key.toLowerCase(), value]);
+  const pairs: Array<[string, string]> = [];
+  for (const [key, value] of list.pairs) {
+    const header = key.toLowerCase();
+    const problem = headerProblem(header, value, grpc);
+    if (problem === undefined) pairs.push([header, value]);
+    else warnings.add(`${name} header ${quote(header)} ${problem}; not sending it`);
+  }
+  return pairs;
 }
 
+/** `/v1/traces` appended to the base URL's path; its query (a token, say) stays a query. */
 function joinSignalPath(base: URL): string {
-  const text = base.href;
-  return `${text.endsWith('/') ? text : `${text}/`}v1/traces`;
+  const url = new URL(base.href);
+  url.pathname = `${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}v1/traces`;
+  return url.href;
 }
 
 function readOtlp(env: NodeJS.ProcessEnv, warnings: Warnings): OtlpConfig | undefined {
@@ -230,13 +244,13 @@ function readOtlp(env: NodeJS.ProcessEnv, warnings: Warnings): OtlpConfig | unde
     const text = envValue(env, name);
     if (text === undefined) continue;
     const parsed = parseHttpUrl(text);
-    if (parsed === undefined) {
+    if (parsed === undefined || parsed.port === '0') {
       const next = name === 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' ? 'OTEL_EXPORTER_OTLP_ENDPOINT' : undefined;
       const nextSet = next !== undefined && envValue(env, next) !== undefined;
       warnings.invalid(
         name,
         redactUrl(text),
-        'is not an http:// or https:// URL',
+        parsed === undefined ? 'is not an http:// or https:// URL' : 'has port 0, which nothing can be reached on',
         nextSet ? next : honeycombKey !== undefined ? DEFAULTS.honeycombEndpoint : 'no OTLP export',
       );
       continue;
@@ -268,11 +282,16 @@ function readOtlp(env: NodeJS.ProcessEnv, warnings: Warnings): OtlpConfig | unde
     break;
   }
 
+  const grpc = protocol === 'grpc';
   const headers = new Map<string, string>([
-    ...readHeaderList(env, 'OTEL_EXPORTER_OTLP_HEADERS', warnings),
-    ...readHeaderList(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', warnings),
+    ...readHeaderList(env, 'OTEL_EXPORTER_OTLP_HEADERS', grpc, warnings),
+    ...readHeaderList(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', grpc, warnings),
   ]);
-  if (honeycombKey !== undefined) headers.set('x-honeycomb-team', honeycombKey);
+  if (honeycombKey !== undefined) {
+    const problem = headerProblem('x-honeycomb-team', honeycombKey, grpc);
+    if (problem === undefined) headers.set('x-honeycomb-team', honeycombKey);
+    else warnings.add(`HONEYCOMB_API_KEY ${problem.replace(/^has a value with/, 'has')}; not sending x-honeycomb-team`);
+  }
   // Credentials in the URL become a Basic header, so the URL itself holds no secret.
   if (url.username !== '' || url.password !== '') {
     if (!headers.has('authorization')) {
@@ -286,7 +305,7 @@ function readOtlp(env: NodeJS.ProcessEnv, warnings: Warnings): OtlpConfig | unde
   const timeoutName = envValue(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') !== undefined
     ? 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'
     : 'OTEL_EXPORTER_OTLP_TIMEOUT';
-  const timeoutMillis = readInteger(env, timeoutName, DEFAULTS.otlpTimeoutMillis, 1, warnings);
+  const timeoutMillis = readInteger(env, timeoutName, DEFAULTS.otlpTimeoutMillis, 1, warnings, MAX_TIMER_MILLIS);
 
   const finalUrl = isBase && protocol !== 'grpc' ? joinSignalPath(url) : url.href;
   return { protocol, url: finalUrl, urlFrom, headers: new SecretHeaders(headers), timeoutMillis };
@@ -304,8 +323,8 @@ function readResourceAttributes(env: NodeJS.ProcessEnv, warnings: Warnings): Rec
 
 function readBatch(env: NodeJS.ProcessEnv, warnings: Warnings): BatchConfig {
   const d = DEFAULTS.batch;
-  const scheduledDelayMillis = readInteger(env, 'OTEL_BSP_SCHEDULE_DELAY', d.scheduledDelayMillis, 0, warnings);
-  const exportTimeoutMillis = readInteger(env, 'OTEL_BSP_EXPORT_TIMEOUT', d.exportTimeoutMillis, 1, warnings);
+  const scheduledDelayMillis = readInteger(env, 'OTEL_BSP_SCHEDULE_DELAY', d.scheduledDelayMillis, 0, warnings, MAX_TIMER_MILLIS);
+  const exportTimeoutMillis = readInteger(env, 'OTEL_BSP_EXPORT_TIMEOUT', d.exportTimeoutMillis, 1, warnings, MAX_TIMER_MILLIS);
   const maxQueueSize = readInteger(env, 'OTEL_BSP_MAX_QUEUE_SIZE', d.maxQueueSize, 1, warnings);
   let maxExportBatchSize = readInteger(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', d.maxExportBatchSize, 1, warnings);
   if (maxExportBatchSize > maxQueueSize) {
@@ -354,6 +373,7 @@ export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = 
     DEFAULTS.shutdownTimeoutMillis,
     1,
     warnings,
+    MAX_TIMER_MILLIS,
   );
   const dropReportIntervalMillis = readInteger(
     env,
@@ -361,6 +381,7 @@ export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = 
     DEFAULTS.dropReportIntervalMillis,
     1,
     warnings,
+    MAX_TIMER_MILLIS,
   );
 
   const esmHookText = envValue(env, 'SPANWRIGHT_ESM_HOOK');

@@ -3,7 +3,7 @@
  * `spanwright doctor` prints: one line per concern, secrets masked.
  */
 import type { ResolvedConfig } from './config';
-import { redactUrl } from './env-values';
+import { redactUrl } from './redact';
 import { declaredInstrumentations } from './instrumentations';
 
 function formatRatio(ratio: number): string {

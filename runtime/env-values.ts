@@ -71,11 +71,6 @@ export function parseKeyValueList(text: string): KeyValueList {
   return { pairs, invalid, count: entries.filter((e) => e.trim() !== '').length };
 }
 
-/** `https://user:pass@host/` → `https://***@host/`, so a URL can be printed. */
-export function redactUrl(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
-}
-
 /** The URL if it is absolute http(s), else `undefined`. */
 export function parseHttpUrl(text: string): URL | undefined {
   try {

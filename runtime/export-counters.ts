@@ -1,6 +1,8 @@
 /** Export counts kept by the OTLP pipeline (export-stats.ts); plain data, no SDK. */
 
 export interface ExportStats {
+  /** Sampled spans that ended with OTLP export on: exported + dropped + queued + inFlight. */
+  readonly ended: number;
   /** Spans the exporter acknowledged. */
   readonly exported: number;
   /** Dropped: the queue was at OTEL_BSP_MAX_QUEUE_SIZE when they ended. */
@@ -9,9 +11,11 @@ export interface ExportStats {
   readonly exportFailed: number;
   /** Dropped: no answer within OTEL_BSP_EXPORT_TIMEOUT. */
   readonly exportTimedOut: number;
-  /** Dropped: still queued or being sent when the shutdown bound ran out. */
+  /** Dropped: still queued or being sent when the shutdown bound ran out, or when the process exited. */
   readonly lostAtShutdown: number;
-  /** queueFull + exportFailed + exportTimedOut + lostAtShutdown. */
+  /** Dropped: ended after the shutdown had begun, with nothing left to send it. */
+  readonly afterShutdown: number;
+  /** queueFull + exportFailed + exportTimedOut + lostAtShutdown + afterShutdown. */
   readonly dropped: number;
   /** Spans waiting in the queue. */
   readonly queued: number;
@@ -22,11 +26,13 @@ export interface ExportStats {
 }
 
 export class ExportCounters {
+  ended = 0;
   exported = 0;
   queueFull = 0;
   exportFailed = 0;
   exportTimedOut = 0;
   lostAtShutdown = 0;
+  afterShutdown = 0;
   queued = 0;
   inFlight = 0;
   lastError: string | undefined;
@@ -43,12 +49,14 @@ export class ExportCounters {
 
   snapshot(): ExportStats {
     return {
+      ended: this.ended,
       exported: this.exported,
       queueFull: this.queueFull,
       exportFailed: this.exportFailed,
       exportTimedOut: this.exportTimedOut,
       lostAtShutdown: this.lostAtShutdown,
-      dropped: this.queueFull + this.exportFailed + this.exportTimedOut + this.lostAtShutdown,
+      afterShutdown: this.afterShutdown,
+      dropped: this.queueFull + this.exportFailed + this.exportTimedOut + this.lostAtShutdown + this.afterShutdown,
       queued: this.queued,
       inFlight: this.inFlight,
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),

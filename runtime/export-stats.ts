@@ -84,7 +84,13 @@ export class BoundedQueueProcessor implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    if (this.closed || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    this.counters.ended += 1;
+    if (this.closed) {
+      // A request still running when the shutdown began: counted, never silently gone.
+      this.counters.afterShutdown += 1;
+      return;
+    }
     if (this.counters.queued >= this.maxQueueSize) {
       this.counters.queueFull += 1;
       return;
@@ -105,7 +111,7 @@ export class BoundedQueueProcessor implements SpanProcessor {
 
 /** Writes one line when spans were dropped since the last report. */
 export class DropReporter {
-  private reported = { queueFull: 0, exportFailed: 0, exportTimedOut: 0, lostAtShutdown: 0 };
+  private reported = { queueFull: 0, exportFailed: 0, exportTimedOut: 0, lostAtShutdown: 0, afterShutdown: 0 };
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -133,25 +139,45 @@ export class DropReporter {
       exportFailed: c.exportFailed - this.reported.exportFailed,
       exportTimedOut: c.exportTimedOut - this.reported.exportTimedOut,
       lostAtShutdown: c.lostAtShutdown - this.reported.lostAtShutdown,
+      afterShutdown: c.afterShutdown - this.reported.afterShutdown,
     };
-    const total = delta.queueFull + delta.exportFailed + delta.exportTimedOut + delta.lostAtShutdown;
+    const total = delta.queueFull + delta.exportFailed + delta.exportTimedOut + delta.lostAtShutdown + delta.afterShutdown;
     if (total === 0) return;
     this.reported = {
       queueFull: c.queueFull,
       exportFailed: c.exportFailed,
       exportTimedOut: c.exportTimedOut,
       lostAtShutdown: c.lostAtShutdown,
+      afterShutdown: c.afterShutdown,
     };
     const reasons = [
       delta.queueFull > 0 ? `queue full: ${delta.queueFull}` : undefined,
       delta.exportFailed > 0 ? `export failed: ${delta.exportFailed}` : undefined,
       delta.exportTimedOut > 0 ? `export timed out: ${delta.exportTimedOut}` : undefined,
       delta.lostAtShutdown > 0 ? `not sent within the shutdown bound: ${delta.lostAtShutdown}` : undefined,
+      delta.afterShutdown > 0 ? `ended after shutdown began: ${delta.afterShutdown}` : undefined,
     ].filter((r) => r !== undefined);
-    const last = c.lastError !== undefined && delta.queueFull < total ? `; last error: ${c.lastError}` : '';
+    const failures = delta.exportFailed + delta.exportTimedOut + delta.lostAtShutdown;
+    const last = c.lastError !== undefined && failures > 0 ? `; last error: ${c.lastError}` : '';
     this.write(
       `spanwright: dropped ${total} span${total === 1 ? '' : 's'} ${period} (${reasons.join(', ')}) exporting to ${this.destination}${last}`,
     );
+  }
+
+  /**
+   * The last word, from the process's `exit` event (stderr is synchronous on Linux pipes and
+   * files): what is still queued or in flight is lost now, and is reported with anything dropped
+   * since the last line, so spans ended = exported + reported dropped holds whatever way the
+   * process ends. `totals` adds the whole count on one more line (OTEL_LOG_LEVEL=info).
+   */
+  reportAtExit(totals: boolean): void {
+    const c = this.counters;
+    if (!c.closed) c.closeAfterTimeout();
+    this.report('at exit');
+    if (totals) {
+      const s = c.snapshot();
+      this.write(`spanwright: spans at exit: ${s.ended} ended, ${s.exported} exported, ${s.dropped} dropped`);
+    }
   }
 }
 

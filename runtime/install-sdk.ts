@@ -22,7 +22,7 @@ import { configHints, configProblems, describeConfig } from './describe';
 import { installDiagnostics } from './diagnostics';
 import { atLeast, type WriteLine } from './log-level';
 import { installSignalHandlers, withTimeout } from './shutdown';
-import { redactUrl } from './env-values';
+import { redactUrl } from './redact';
 import { isEsmEntry, preloadCommand } from './entry';
 import { getActiveHandle, setActiveHandle, type StartOptions, type TracingHandle } from './tracing-handle';
 
@@ -108,7 +108,8 @@ export function installSdk(
   }
   let dropReporter: DropReporter | undefined;
   if (config.otlp !== undefined) {
-    const secrets = config.otlp.headers.entries().map(([, value]) => value).filter((v) => v.length >= 4);
+    const queryValues = [...new URL(config.otlp.url).searchParams.values()];
+    const secrets = [...config.otlp.headers.entries().map(([, value]) => value), ...queryValues].filter((v) => v.length >= 4);
     const scrub = (text: string): string => secrets.reduce((t, secret) => t.split(secret).join('***'), text);
     // A shutdown flush sends every queued batch at once: the exporter must accept that many.
     const concurrencyLimit = Math.max(30, Math.ceil(config.batch.maxQueueSize / config.batch.maxExportBatchSize) + 1);
@@ -164,6 +165,11 @@ export function installSdk(
   setActiveHandle(handle);
 
   if (options.signals !== false) {
+    // Whatever ends the process (a service's own process.exit, a crash), nothing goes unreported.
+    if (dropReporter !== undefined) {
+      const reporter = dropReporter;
+      process.once('exit', () => reporter.reportAtExit(atLeast(config.logLevel, 'info')));
+    }
     removeSignalHandlers = installSignalHandlers({
       signals: options.signals ?? ['SIGTERM', 'SIGINT'],
       shutdown,

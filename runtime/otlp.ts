@@ -29,11 +29,43 @@ function protobufExporter(makeDelegate: (serializer: Serializer, metrics: Metric
 }
 
 /**
+ * The variables the official exporters read from `process.env` on their own, as a fallback under
+ * the options we pass. The runtime has already resolved them (checked, redacted, with bad headers
+ * dropped), so the exporter must not see them: it would add a dropped header back (grpc-js then
+ * throws at start, Node's http fails every export) and print a malformed endpoint whole in a diag warning.
+ */
+const RESOLVED_VARIABLES = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+] as const;
+
+/** Runs `build` with the resolved variables out of `process.env`, and puts them back. */
+function withoutResolvedVariables<T>(build: () => T): T {
+  const saved = new Map<string, string>();
+  for (const name of RESOLVED_VARIABLES) {
+    const value = process.env[name];
+    if (value !== undefined) saved.set(name, value);
+    delete process.env[name];
+  }
+  try {
+    return build();
+  } finally {
+    for (const [name, value] of saved) process.env[name] = value;
+  }
+}
+
+/**
  * `concurrencyLimit`: exports the exporter runs at once. BatchSpanProcessor.forceFlush() (at
  * shutdown) starts every queued batch together, and the exporter fails each one past its limit
  * (default 30), so pass at least ceil(maxQueueSize / maxExportBatchSize) or a flush loses spans.
  */
 export function createOtlpExporter(otlp: OtlpConfig, concurrencyLimit?: number): SpanExporter {
+  return withoutResolvedVariables(() => buildExporter(otlp, concurrencyLimit));
+}
+
+function buildExporter(otlp: OtlpConfig, concurrencyLimit?: number): SpanExporter {
   const common = { url: otlp.url, timeoutMillis: otlp.timeoutMillis, ...(concurrencyLimit !== undefined ? { concurrencyLimit } : {}) };
   const headers = Object.fromEntries(otlp.headers.entries());
   switch (otlp.protocol) {

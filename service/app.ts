@@ -8,7 +8,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Knex } from 'knex';
 import type { ServiceConfig } from './config';
-import { ApiError, errorMiddleware } from './errors';
+import { ApiError, errorMiddleware, logStreamError } from './errors';
 import { createLogger, type Logger } from './logger';
 import { createPredictions, type PredictionsDependencies } from './predictions';
 import { findPrediction } from './repository';
@@ -25,6 +25,25 @@ export interface AppDependencies {
   readonly cache?: StatsCache;
 }
 
+/** The ids `insertPredictions` gives: randomUUID(). */
+const PREDICTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A body must say it is JSON. Reading any type as JSON let a cross-site form (text/plain,
+ * which needs no CORS preflight) create predictions. No body at all falls through to the 400.
+ */
+const requireJsonBody: Koa.Middleware = async (ctx, next) => {
+  if (ctx.is('application/json', '+json') === false) {
+    const type = ctx.get('content-type');
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `request body must be sent as application/json, got ${type === '' ? 'no Content-Type' : JSON.stringify(type.slice(0, 80))}`,
+    );
+  }
+  await next();
+};
+
 export function createApp({ db, config, logger = createLogger('predictions-api'), cache }: AppDependencies): Koa {
   const deps: PredictionsDependencies = {
     db,
@@ -39,7 +58,8 @@ export function createApp({ db, config, logger = createLogger('predictions-api')
 
   router.post(
     '/api/v1/nba/predictions',
-    // Every body is read as JSON whatever its content type, so a wrong one is a clear 400.
+    requireJsonBody,
+    // Any JSON type that passed (application/json, application/*+json) is parsed as JSON.
     bodyParser({
       enableTypes: ['json'],
       detectJSON: () => true,
@@ -59,8 +79,9 @@ export function createApp({ db, config, logger = createLogger('predictions-api')
 
   router.get('/api/v1/nba/predictions/:id', async (ctx) => {
     const id = ctx.params.id ?? '';
-    const prediction = id.length <= 36 ? await findPrediction(db, id) : undefined;
-    if (prediction === undefined) throw new ApiError(404, 'prediction_not_found', `no prediction with id "${id.slice(0, 40)}"`, 'id');
+    // Only a UUID can name a prediction; anything else (a NUL byte PostgreSQL refuses, say) never reaches the database.
+    const prediction = PREDICTION_ID.test(id) ? await findPrediction(db, id) : undefined;
+    if (prediction === undefined) throw new ApiError(404, 'prediction_not_found', `no prediction with id ${JSON.stringify(id.slice(0, 40))}`, 'id');
     ctx.body = { prediction };
   });
 
@@ -68,5 +89,7 @@ export function createApp({ db, config, logger = createLogger('predictions-api')
   app.use(errorMiddleware(logger));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  // Errors of the request stream itself (a client gone mid-body): one pino line, not Koa's stack on stderr.
+  app.on('error', (error: unknown) => logStreamError(logger, error));
   return app;
 }

@@ -41,15 +41,21 @@ function httpStatusOf(error: unknown): number | undefined {
  * The outermost middleware: an `ApiError` becomes its JSON body; a 4xx error
  * from a library becomes a 400 `bad_request`; anything else is logged and
  * answered with a JSON 500 that carries no stack trace or internal message.
- * Unmatched routes and methods get JSON 404 / 405 bodies too.
+ * Unmatched routes and methods get JSON 404 / 405 bodies too, and methods the
+ * router does not know (TRACE, PROPFIND, QUERY…) a JSON 501.
  */
 export function errorMiddleware(logger: Logger): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.body === undefined && (ctx.status === 404 || ctx.status === 405)) {
-        const code = ctx.status === 404 ? 'not_found' : 'method_not_allowed';
-        const message = ctx.status === 404 ? `no route for ${ctx.method} ${ctx.path}` : `${ctx.method} is not allowed on ${ctx.path}`;
+      if (ctx.body === undefined && (ctx.status === 404 || ctx.status === 405 || ctx.status === 501)) {
+        const code = ctx.status === 404 ? 'not_found' : ctx.status === 405 ? 'method_not_allowed' : 'not_implemented';
+        const message =
+          ctx.status === 404
+            ? `no route for ${ctx.method} ${ctx.path}`
+            : ctx.status === 405
+              ? `${ctx.method} is not allowed on ${ctx.path}`
+              : `${ctx.method} is not a method this API implements`;
         const status = ctx.status;
         ctx.body = errorBody(code, message);
         ctx.status = status;
@@ -75,4 +81,18 @@ export function errorMiddleware(logger: Logger): Koa.Middleware {
       ctx.body = errorBody('internal_error', 'internal server error');
     }
   };
+}
+
+/** The fields of a stream or parser error that are safe to log: never its raw bytes (`rawPacket`). */
+export function streamErrorFields(error: unknown): { code: string | undefined; reason: string } {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; reason?: unknown; message?: unknown };
+  return {
+    code: typeof e.code === 'string' ? e.code : undefined,
+    reason: typeof e.reason === 'string' ? e.reason : typeof e.message === 'string' ? e.message : String(error),
+  };
+}
+
+/** An error Koa reports outside the middleware chain (the request or response stream failed). */
+export function logStreamError(logger: Logger, error: unknown): void {
+  logger.warn(streamErrorFields(error), 'request stream failed');
 }

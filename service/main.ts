@@ -15,7 +15,7 @@ export async function runApi(env: NodeJS.ProcessEnv = process.env): Promise<Serv
   const config = configFromEnv(env);
   const logger = createLogger('predictions-api', env);
   const db = await openDatabase({ url: config.databaseUrl, schema: config.databaseSchema });
-  const server = await listen(createApp({ db, config, logger }), config.port, config.host);
+  const server = await listen(createApp({ db, config, logger }), config.port, config.host, logger);
   logger.info({ address: server.address(), statsApiUrl: config.statsApiUrl }, 'predictions API listening');
   stopOnSignals(server, logger, () => db.destroy());
   return server;

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { DEFAULT_STATS_PORT, intFromEnv } from './config';
+import { logStreamError } from './errors';
 import { createLogger, type Logger } from './logger';
 import { listen, stopOnSignals } from './server';
 
@@ -85,6 +86,7 @@ export function createStatsApp(options: StatsUpstreamOptions = {}): Koa {
     ctx.body = statsFor(id);
   });
   app.use(router.routes()).use(router.allowedMethods());
+  app.on('error', (error: unknown) => logStreamError(logger, error));
   return app;
 }
 
@@ -100,7 +102,7 @@ export async function runStatsUpstream(env: NodeJS.ProcessEnv = process.env): Pr
   const logger = createLogger('stats-upstream', env);
   const fault = faultFromEnv(env);
   const app = createStatsApp({ fault, slowMs: intFromEnv(env, 'STATS_SLOW_MS', 500), logger });
-  const server = await listen(app, intFromEnv(env, 'STATS_PORT', DEFAULT_STATS_PORT), env.HOST || '127.0.0.1');
+  const server = await listen(app, intFromEnv(env, 'STATS_PORT', DEFAULT_STATS_PORT), env.HOST || '127.0.0.1', logger);
   logger.info({ address: server.address(), fault }, 'stats upstream listening');
   stopOnSignals(server, logger);
   return server;

@@ -8,6 +8,7 @@
  * trace, and writes its row.
  */
 import * as http from 'node:http';
+import * as net from 'node:net';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { expect } from 'chai';
@@ -101,19 +102,32 @@ const CASES: readonly Case[] = [
   { title: 'a nested __proto__ key', body: `{"playerIds": ["${TATUM}"], "predictionType": {"__proto__": {"x": 1}}}`, status: 400, code: 'invalid_json' },
   { title: 'constructor.prototype does not lend fields', body: json({ constructor: { prototype: { playerIds: [TATUM] } }, predictionType: 'points' }), status: 400, code: 'required', field: 'playerIds' },
   // Content type and encoding.
-  { title: 'a form body', body: `playerIds=${TATUM}&predictionType=points`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 400, code: 'invalid_json' },
-  { title: 'an XML body', body: `<prediction><playerId>${TATUM}</playerId></prediction>`, headers: { 'content-type': 'application/xml' }, status: 400, code: 'invalid_json' },
-  { title: 'a multipart body', body: `--x\r\nContent-Disposition: form-data; name="playerIds"\r\n\r\n${TATUM}\r\n--x--\r\n`, headers: { 'content-type': 'multipart/form-data; boundary=x' }, status: 400, code: 'invalid_json' },
+  // Only JSON types are read (a form or text/plain would let a cross-site form post without a CORS preflight).
+  { title: 'a form body', body: `playerIds=${TATUM}&predictionType=points`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'unsupported_media_type' },
+  { title: 'an XML body', body: `<prediction><playerId>${TATUM}</playerId></prediction>`, headers: { 'content-type': 'application/xml' }, status: 415, code: 'unsupported_media_type' },
+  { title: 'a multipart body', body: `--x\r\nContent-Disposition: form-data; name="playerIds"\r\n\r\n${TATUM}\r\n--x--\r\n`, headers: { 'content-type': 'multipart/form-data; boundary=x' }, status: 415, code: 'unsupported_media_type' },
+  { title: 'valid JSON sent as text/plain', body: VALID, headers: { 'content-type': 'text/plain' }, status: 415, code: 'unsupported_media_type', field: null },
+  { title: 'valid JSON sent as text/plain with a charset', body: VALID, headers: { 'content-type': 'text/plain; charset=utf-8' }, status: 415, code: 'unsupported_media_type' },
+  { title: 'valid JSON with no Content-Type', body: VALID, headers: {}, status: 415, code: 'unsupported_media_type' },
+  { title: 'valid JSON as application/x-json-ish', body: VALID, headers: { 'content-type': 'application/jsonx' }, status: 415, code: 'unsupported_media_type' },
+  { title: 'malformed JSON as application/json stays a 400', body: '{"playerIds": [', status: 400, code: 'invalid_json' },
+  { title: 'a +json type is JSON', body: VALID, headers: { 'content-type': 'application/vnd.spanwright+json' }, status: 200, code: null, rows: 1 },
   { title: 'Content-Encoding gzip on a plain body', body: VALID, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, status: 400, code: 'invalid_body' },
   { title: 'an unknown Content-Encoding', body: VALID, headers: { 'content-type': 'application/json', 'content-encoding': 'compress-9' }, status: 400, code: 'unsupported_encoding' },
   // JSON is UTF-8 (RFC 8259): a charset parameter changes nothing, the body is read as UTF-8 and served.
   { title: 'an unknown charset is ignored', body: VALID, headers: { 'content-type': 'application/json; charset=klingon' }, status: 200, code: null, rows: 1 },
   // Headers.
-  { title: 'a header of 20 KiB', body: VALID, headers: { 'content-type': 'application/json', 'x-filler': 'x'.repeat(20 * 1024) }, status: 431, code: null },
+  { title: 'a header of 20 KiB', body: VALID, headers: { 'content-type': 'application/json', 'x-filler': 'x'.repeat(20 * 1024) }, status: 431, code: 'headers_too_large' },
   // Methods and paths.
   { title: 'PUT on the collection', method: 'PUT', body: VALID, status: 405, code: 'method_not_allowed' },
   { title: 'a prediction id of 1,000 characters', method: 'GET', path: `${PREDICTIONS}/${'a'.repeat(1000)}`, status: 404, code: 'prediction_not_found', field: 'id' },
   { title: 'a malformed percent-escape in the id', method: 'GET', path: `${PREDICTIONS}/%E0%A4%A`, status: 404, code: 'prediction_not_found', field: 'id' },
+  // Ids that are not UUIDs never reach the database (PostgreSQL refused the NUL byte with a 500).
+  ...['%00', '%00abc', `00000000-0000-0000-0000-00000000000%00`, '%FF%FE', '%C0%AF', "1'%20OR%20'1'='1", '%E2%80%AE1', 'null', '-1'].map(
+    (id): Case => ({ title: `a prediction id ${id}`, method: 'GET', path: `${PREDICTIONS}/${id}`, status: 404, code: 'prediction_not_found', field: 'id' }),
+  ),
+  // Methods the router does not know: a JSON 501, not Koa's text/plain one.
+  ...['TRACE', 'PROPFIND', 'QUERY', 'MKCOL'].map((method): Case => ({ title: `${method} on the collection`, method, status: 501, code: 'not_implemented', field: null })),
   // A malformed traceparent is ignored: served, in a fresh trace. The control: a valid one is honoured.
   {
     title: 'a valid traceparent (control): served in its trace',
@@ -187,6 +201,41 @@ function sendRaw(baseUrl: string, c: Case): Promise<Answer> {
   });
 }
 
+/**
+ * Writes `bytes` on a fresh connection (then half-closes it with `halfClose`) and resolves with
+ * all that came back before the server closed it.
+ */
+function rawExchange(baseUrl: string, bytes: string, halfClose = false): Promise<string> {
+  const { port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('close', () => resolve(received));
+    socket.on('error', reject);
+    socket.setTimeout(20_000, () => socket.destroy(new Error(`no close within 20 s; got ${JSON.stringify(received)}`)));
+    if (halfClose) socket.end(bytes);
+    else socket.write(bytes);
+  });
+}
+
+const MALFORMED = '{"error":{"code":"malformed_request","message":"the request is not valid HTTP/1.1","field":null}}';
+
+/** The status lines and bodies of the HTTP/1.1 answers in `text`, in order. */
+function answers(text: string): Array<{ status: number; body: string }> {
+  const found: Array<{ status: number; body: string }> = [];
+  const pattern = /HTTP\/1\.1 (\d{3})[^\r]*\r\n((?:[^\r]+\r\n)*)\r\n/g;
+  let match: RegExpExecArray | null;
+  while ((match = pattern.exec(text)) !== null) {
+    const length = Number(/content-length: (\d+)/i.exec(match[2]!)?.[1] ?? 0);
+    const body = text.slice(pattern.lastIndex, pattern.lastIndex + length);
+    pattern.lastIndex += length;
+    found.push({ status: Number(match[1]), body });
+  }
+  return found;
+}
+
 function suite(target: DatabaseTarget): void {
   describe(`reliability: bad input on ${target.name}`, function () {
     this.timeout(120_000);
@@ -234,6 +283,65 @@ function suite(target: DatabaseTarget): void {
         expect(await countRows(db!, 'predictions'), 'rows written').to.equal(before + (c.rows ?? 0));
       });
     }
+
+    describe('requests Node\'s parser refuses: one pino line, a JSON answer, no raw error on stderr', () => {
+      const post = (body: string, extra = ''): string =>
+        `POST ${PREDICTIONS} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+      const parserLines = (): Array<Record<string, unknown>> =>
+        api!
+          .stdoutLines()
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .filter((record) => record.msg === 'malformed HTTP request');
+      /** The parser lines after the first `from`, once `count` are there: stdout is a pipe, it may come after the answer. */
+      const newParserLines = async (from: number, count: number): Promise<Array<Record<string, unknown>>> => {
+        for (let waited = 0; parserLines().length < from + count && waited < 5000; waited += 50) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100)); // and nothing more than `count`
+        return parserLines().slice(from);
+      };
+
+      it('a request pipelined before garbage is answered (its row written) before the 400', async () => {
+        const before = await countRows(db!, 'predictions');
+        const logged = parserLines().length;
+        const text = await rawExchange(api!.url, `${post(VALID)}GARBAGE / HTTP/1.1\r\n\r\n`);
+        const got = answers(text);
+        expect(got.map((a) => a.status), text).to.deep.equal([200, 400]);
+        expect(JSON.parse(got[0]!.body).predictions).to.have.length(1);
+        expect(got[1]!.body).to.equal(MALFORMED);
+        expect(await countRows(db!, 'predictions')).to.equal(before + 1);
+        expect((await newParserLines(logged, 1)).map((r) => [r.level, r.code, r.reason])).to.deep.equal([[40, 'HPE_INVALID_METHOD', 'Invalid method encountered']]);
+      });
+
+      it('an invalid chunk size: a JSON 400, nothing written', async () => {
+        const before = await countRows(db!, 'predictions');
+        const logged = parserLines().length;
+        const text = await rawExchange(
+          api!.url,
+          `POST ${PREDICTIONS} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n${VALID}\r\n0\r\n\r\n`,
+        );
+        expect(answers(text), text).to.deep.equal([{ status: 400, body: MALFORMED }]);
+        expect(await countRows(db!, 'predictions')).to.equal(before);
+        expect((await newParserLines(logged, 1)).map((r) => r.code)).to.deep.equal(['HPE_INVALID_CHUNK_SIZE']);
+      });
+
+      it('a chunked body cut off by the client: logged once, nothing written', async () => {
+        const before = await countRows(db!, 'predictions');
+        const logged = parserLines().length;
+        await rawExchange(
+          api!.url,
+          `POST ${PREDICTIONS} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"pla`,
+          true,
+        );
+        expect(await countRows(db!, 'predictions')).to.equal(before);
+        expect((await newParserLines(logged, 1)).map((r) => r.code)).to.deep.equal(['HPE_INVALID_EOF_STATE']);
+      });
+
+      it('never printed a raw error or stack trace outside pino', () => {
+        expect(api!.stderrLines().filter((line) => /Error|\bat /.test(line))).to.deep.equal([]);
+        for (const line of api!.stdoutLines()) expect(() => JSON.parse(line), line).to.not.throw();
+      });
+    });
 
     it('served a valid request after all of them', async () => {
       const answer = await send(api!.url, { title: 'valid', body: VALID, status: 200, code: null });

@@ -55,6 +55,8 @@ export interface ServiceProcess {
   readonly pid: number;
   /** stderr so far, whole lines. */
   stderrLines(): string[];
+  /** stdout so far (the service's pino lines), whole lines. */
+  stdoutLines(): string[];
   /** Lines of stderr that report dropped spans. */
   dropLines(): string[];
   readonly exited: Promise<ExitInfo>;
@@ -77,13 +79,13 @@ export async function startService(name: string, options: StartOptions = {}): Pr
     cwd: ROOT,
   });
   let stderr = '';
-  let stdoutTail = '';
+  let stdout = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  // Drained so the child never blocks on a full pipe; the tail is kept for failure messages.
+  // Drained so the child never blocks on a full pipe; the tests run it at LOG_LEVEL=warn, so it stays small.
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdoutTail = (stdoutTail + chunk).slice(-4096);
+    stdout += chunk;
   });
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() }));
@@ -93,7 +95,7 @@ export async function startService(name: string, options: StartOptions = {}): Pr
     await waitForHealthy(url, child, 30_000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${name} did not start: ${(error as Error).message}\nstderr: ${stderr}\nstdout: ${stdoutTail}`, { cause: error });
+    throw new Error(`${name} did not start: ${(error as Error).message}\nstderr: ${stderr}\nstdout: ${stdout.slice(-4096)}`, { cause: error });
   }
   const stderrLines = (): string[] => stderr.split('\n').filter((line) => line.length > 0);
   return {
@@ -103,6 +105,7 @@ export async function startService(name: string, options: StartOptions = {}): Pr
     pid: child.pid!,
     exited,
     stderrLines,
+    stdoutLines: () => stdout.split('\n').filter((line) => line.length > 0),
     dropLines: () => stderrLines().filter((line) => /^spanwright: dropped \d+ spans?/.test(line)),
     alive: () => child.exitCode === null && child.signalCode === null,
   };

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { inspect } from 'node:util';
 import { resolveConfig, type ResolvedConfig } from '../../runtime/config';
+import { describeConfig } from '../../runtime/describe';
+import { runDoctor } from '../../runtime/doctor';
+import { redactUrl } from '../../runtime/redact';
 import type { ManifestModel } from '../../runtime/model';
 import { makeManifest } from './manifest-fixture';
 
@@ -250,6 +253,60 @@ describe('resolveConfig', () => {
         want: 'https://collector.example/otlp/v1/traces',
       },
     ],
+    ...(['http/protobuf', 'http/json'] as const).map(
+      (protocol) =>
+        [
+          `${protocol}: /v1/traces goes on the path, the query stays a query`,
+          {
+            env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318/?token=x', OTEL_EXPORTER_OTLP_PROTOCOL: protocol },
+            pick: (c: ResolvedConfig) => c.otlp?.url,
+            want: 'http://localhost:4318/v1/traces?token=x',
+          },
+        ] as const,
+    ),
+    [
+      'a base path with a query: the signal path joins the path',
+      {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example/otlp?tenant=a&key=b' },
+        pick: (c) => c.otlp?.url,
+        want: 'https://collector.example/otlp/v1/traces?tenant=a&key=b',
+      },
+    ],
+    [
+      'grpc: the URL as given, query included',
+      {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4317/?token=x' },
+        pick: (c) => [c.otlp?.protocol, c.otlp?.url],
+        want: ['grpc', 'http://localhost:4317/?token=x'],
+      },
+    ],
+    [
+      'port 0 is refused like an invalid URL',
+      {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:0' },
+        pick: otlp,
+        want: undefined,
+        warnings: ['spanwright: OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:0" has port 0, which nothing can be reached on; using no OTLP export'],
+      },
+    ],
+    [
+      'a password holding "/" makes the URL invalid: the warning masks the userinfo',
+      {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://user:SEC/RET@127.0.0.1:4318' },
+        pick: otlp,
+        want: undefined,
+        warnings: ['spanwright: OTEL_EXPORTER_OTLP_ENDPOINT="http://***@127.0.0.1:4318" is not an http:// or https:// URL; using no OTLP export'],
+      },
+    ],
+    [
+      'an invalid traces endpoint with a query: query values masked, the general endpoint used',
+      {
+        env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://c:21/x?token=SECRETTOKEN', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' },
+        pick: (c) => c.otlp?.url,
+        want: 'http://c:4318/v1/traces',
+        warnings: ['spanwright: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="ftp://c:21/x?token=***" is not an http:// or https:// URL; using OTEL_EXPORTER_OTLP_ENDPOINT'],
+      },
+    ],
     [
       'http/json asked for',
       {
@@ -334,7 +391,7 @@ describe('resolveConfig', () => {
         env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318', OTEL_EXPORTER_OTLP_TIMEOUT: '0' },
         pick: (c) => c.otlp?.timeoutMillis,
         want: 10000,
-        warnings: ['spanwright: OTEL_EXPORTER_OTLP_TIMEOUT="0" is not a whole number of 1 or more; using 10000'],
+        warnings: ['spanwright: OTEL_EXPORTER_OTLP_TIMEOUT="0" is not a whole number from 1 to 2147483647; using 10000'],
       },
     ],
   ]);
@@ -360,6 +417,53 @@ describe('resolveConfig', () => {
           'spanwright: OTEL_EXPORTER_OTLP_HEADERS entry 2 of 3 is not key=value (value hidden); ignoring it',
           'spanwright: OTEL_EXPORTER_OTLP_HEADERS entry 3 of 3 is not key=value (value hidden); ignoring it',
         ],
+      },
+    ],
+    ...(['grpc', 'http/protobuf', 'http/json'] as const).flatMap((protocol) =>
+      ['SECRET123\n', 'SECRET123\t', 'SECRETé', 'SECRET\u0000'].map(
+        (value) =>
+          [
+            `${protocol}: a value with ${JSON.stringify(value.slice(9) || value.slice(6))} is dropped by name, value hidden`,
+            {
+              env: {
+                OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318',
+                OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+                OTEL_EXPORTER_OTLP_HEADERS: `x-api-key=${encodeURIComponent(value)},x-tenant=t1`,
+              },
+              pick: headers,
+              want: { 'x-tenant': 't1' },
+              warnings: [
+                'spanwright: OTEL_EXPORTER_OTLP_HEADERS header "x-api-key" has a value with a character that is not printable ASCII (value hidden); not sending it',
+              ],
+            },
+          ] as const,
+      ),
+    ),
+    [
+      'a name a header cannot hold is dropped',
+      {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x:y=1,ok=2' },
+        pick: headers,
+        want: { ok: '2' },
+        warnings: ['spanwright: OTEL_EXPORTER_OTLP_TRACES_HEADERS header "x:y" has a name with characters a header name cannot hold; not sending it'],
+      },
+    ],
+    [
+      'grpc: a -bin name is dropped (grpc-js wants a Buffer there)',
+      {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_HEADERS: 'trace-bin=abc' },
+        pick: headers,
+        want: {},
+        warnings: ['spanwright: OTEL_EXPORTER_OTLP_HEADERS header "trace-bin" ends with -bin, which gRPC reserves for binary values; not sending it'],
+      },
+    ],
+    [
+      'HONEYCOMB_API_KEY with a control character: no x-honeycomb-team, value hidden',
+      {
+        env: { HONEYCOMB_API_KEY: 'hc-SECRET\u0001', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+        pick: headers,
+        want: {},
+        warnings: ['spanwright: HONEYCOMB_API_KEY has a character that is not printable ASCII (value hidden); not sending x-honeycomb-team'],
       },
     ],
     [
@@ -412,8 +516,8 @@ describe('resolveConfig', () => {
         pick: (c) => c.batch,
         want: { scheduledDelayMillis: 5000, exportTimeoutMillis: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 },
         warnings: [
-          'spanwright: OTEL_BSP_SCHEDULE_DELAY="-1" is not a whole number of 0 or more; using 5000',
-          'spanwright: OTEL_BSP_EXPORT_TIMEOUT="1.5" is not a whole number of 1 or more; using 30000',
+          'spanwright: OTEL_BSP_SCHEDULE_DELAY="-1" is not a whole number from 0 to 2147483647; using 5000',
+          'spanwright: OTEL_BSP_EXPORT_TIMEOUT="1.5" is not a whole number from 1 to 2147483647; using 30000',
           'spanwright: OTEL_BSP_MAX_QUEUE_SIZE="lots" is not a whole number of 1 or more; using 2048',
           'spanwright: OTEL_BSP_MAX_EXPORT_BATCH_SIZE="0" is not a whole number of 1 or more; using 512',
         ],
@@ -455,6 +559,29 @@ describe('resolveConfig', () => {
         warnings: ['spanwright: SPANWRIGHT_ESM_HOOK="off" is not true, false or auto; using auto'],
       },
     ],
+    ...(
+      [
+        ['OTEL_BSP_SCHEDULE_DELAY', (c: ResolvedConfig) => c.batch.scheduledDelayMillis, 5000, 0],
+        ['OTEL_BSP_EXPORT_TIMEOUT', (c: ResolvedConfig) => c.batch.exportTimeoutMillis, 30000, 1],
+        ['OTEL_EXPORTER_OTLP_TIMEOUT', (c: ResolvedConfig) => c.otlp?.timeoutMillis, 10000, 1],
+        ['SPANWRIGHT_SHUTDOWN_TIMEOUT_MS', (c: ResolvedConfig) => c.shutdownTimeoutMillis, 5000, 1],
+        ['SPANWRIGHT_DROP_REPORT_INTERVAL_MS', (c: ResolvedConfig) => c.dropReportIntervalMillis, 60000, 1],
+      ] as const
+    ).flatMap(([name, pick, fallback, min]) => [
+      [
+        `${name}=2147483647, the largest timer Node keeps, is taken`,
+        { env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', [name]: '2147483647' }, pick, want: 2147483647 },
+      ] as const,
+      [
+        `${name}=2147483648 (Node would make it 1 ms) warns and falls back`,
+        {
+          env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', [name]: '2147483648' },
+          pick,
+          want: fallback,
+          warnings: [`spanwright: ${name}="2147483648" is not a whole number from ${min} to 2147483647; using ${fallback}`],
+        },
+      ] as const,
+    ]),
     ['SPANWRIGHT_SHUTDOWN_TIMEOUT_MS', { env: { SPANWRIGHT_SHUTDOWN_TIMEOUT_MS: '1500' }, pick: (c) => c.shutdownTimeoutMillis, want: 1500 }],
     [
       'SPANWRIGHT_DROP_REPORT_INTERVAL_MS=x warns',
@@ -462,7 +589,7 @@ describe('resolveConfig', () => {
         env: { SPANWRIGHT_DROP_REPORT_INTERVAL_MS: 'x' },
         pick: (c) => c.dropReportIntervalMillis,
         want: 60000,
-        warnings: ['spanwright: SPANWRIGHT_DROP_REPORT_INTERVAL_MS="x" is not a whole number of 1 or more; using 60000'],
+        warnings: ['spanwright: SPANWRIGHT_DROP_REPORT_INTERVAL_MS="x" is not a whole number from 1 to 2147483647; using 60000'],
       },
     ],
   ]);
@@ -483,6 +610,39 @@ describe('resolveConfig', () => {
       expect(printed).to.include('x-honeycomb-team');
       expect(config.otlp?.headers.get('x-honeycomb-team')).to.equal('hcsecretkey');
     });
+  });
+
+  describe('endpoint secrets', () => {
+    const userinfo = 'http://user:SEC/RET@127.0.0.1:4318';
+    const query = 'http://127.0.0.1:4318/?token=TOKSECRET';
+
+    it('a password and a query value reach neither the warnings, the config lines, nor doctor', () => {
+      const cases: Env[] = [
+        { OTEL_EXPORTER_OTLP_ENDPOINT: userinfo },
+        { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: userinfo, OTEL_EXPORTER_OTLP_ENDPOINT: query },
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://u:PASSWORDX@c.example:4318/?token=TOKSECRET#FRAGSECRET' },
+      ];
+      for (const env of cases) {
+        const { config, warnings } = resolveConfig(makeManifest(), env);
+        const printed = [...warnings, ...describeConfig(config), ...runDoctor(makeManifest(), env)].join('\n');
+        for (const secret of ['SEC/RET', 'RET@', 'TOKSECRET', 'PASSWORDX', 'FRAGSECRET']) expect(printed, JSON.stringify(env)).to.not.include(secret);
+      }
+      expect(describeConfig(resolveConfig(makeManifest(), { OTEL_EXPORTER_OTLP_ENDPOINT: query }).config)).to.include(
+        'spanwright: OTLP export: http/protobuf to http://127.0.0.1:4318/v1/traces?token=*** (from OTEL_EXPORTER_OTLP_ENDPOINT), timeout 10000 ms',
+      );
+    });
+
+    for (const [given, want] of [
+      ['http://user:SEC/RET@127.0.0.1:4318', 'http://***@127.0.0.1:4318'],
+      ['https://a:b@c@host/p?x=1&y&z=#f', 'https://***@host/p?x=***&***&z=***#***'],
+      ['user:pw@host:4318', '***@host:4318'],
+      ['http://host:4318/v1/traces', 'http://host:4318/v1/traces'],
+      ['http://host/?', 'http://host/?'],
+    ] as const) {
+      it(`redactUrl(${JSON.stringify(given)}) is ${JSON.stringify(want)}`, () => {
+        expect(redactUrl(given)).to.equal(want);
+      });
+    }
   });
 
   it('is computed from the env argument alone (process.env untouched)', () => {

@@ -43,11 +43,13 @@ describe('export accounting', () => {
     inner.pending[2]!({ code: ExportResultCode.SUCCESS });
     expect(results).to.deep.equal([ExportResultCode.SUCCESS, ExportResultCode.FAILED, ExportResultCode.FAILED]);
     expect(counters.snapshot()).to.deep.equal({
+      ended: 0, // counted by the queue processor, which this test leaves out
       exported: 2,
       queueFull: 0,
       exportFailed: 1,
       exportTimedOut: 3,
       lostAtShutdown: 0,
+      afterShutdown: 0,
       dropped: 4,
       queued: 0,
       inFlight: 0,
@@ -60,7 +62,35 @@ describe('export accounting', () => {
     const processor = new BoundedQueueProcessor(sink, counters, 3);
     for (let i = 0; i < 5; i++) processor.onEnd(fakeSpan());
     processor.onEnd(fakeSpan(false));
-    expect(counters.snapshot()).to.include({ queued: 3, queueFull: 2, dropped: 2 });
+    expect(counters.snapshot()).to.include({ ended: 5, queued: 3, queueFull: 2, dropped: 2 });
+  });
+
+  it('counts a span that ends after the shutdown began as dropped, not as nothing', async () => {
+    const counters = new ExportCounters();
+    const processor = new BoundedQueueProcessor(sink, counters, 10);
+    processor.onEnd(fakeSpan());
+    await processor.shutdown();
+    processor.onEnd(fakeSpan());
+    processor.onEnd(fakeSpan(false));
+    expect(counters.snapshot()).to.include({ ended: 2, queued: 1, afterShutdown: 1, dropped: 1 });
+  });
+
+  it('at exit, reports what is still queued or in flight and the totals, so ended = exported + dropped', () => {
+    const counters = new ExportCounters();
+    const lines: string[] = [];
+    const reporter = new DropReporter(counters, 'http://c:4318/v1/traces?token=***', 60_000, (l) => lines.push(l));
+    Object.assign(counters, { ended: 10, exported: 4, exportFailed: 1, queued: 2, inFlight: 2, afterShutdown: 1, lastError: 'refused' });
+    reporter.report('before shutdown');
+    counters.afterShutdown = 2;
+    counters.ended = 11;
+    reporter.reportAtExit(true);
+    reporter.reportAtExit(true);
+    expect(lines).to.deep.equal([
+      'spanwright: dropped 2 spans before shutdown (export failed: 1, ended after shutdown began: 1) exporting to http://c:4318/v1/traces?token=***; last error: refused',
+      'spanwright: dropped 5 spans at exit (not sent within the shutdown bound: 4, ended after shutdown began: 1) exporting to http://c:4318/v1/traces?token=***; last error: refused',
+      'spanwright: spans at exit: 11 ended, 4 exported, 7 dropped',
+      'spanwright: spans at exit: 11 ended, 4 exported, 7 dropped',
+    ]);
   });
 
   it('counts what is queued or in flight when the shutdown bound runs out as lost', () => {

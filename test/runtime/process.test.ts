@@ -333,6 +333,8 @@ describe('runtime in a child process: shutdown and export', function () {
       `spanwright: OTLP export: http/json to ${endpoint}/v1/traces (from OTEL_EXPORTER_OTLP_ENDPOINT), headers: authorization=***, timeout 10000 ms`,
       'spanwright: batch: every 60000 ms, up to 512 spans a batch, queue 2048, export timeout 30000 ms',
       'spanwright: instrumentations: http, undici/fetch',
+      // The last word at exit: every span accounted for.
+      'spanwright: spans at exit: 3 ended, 3 exported, 0 dropped',
     ]);
     expect(collector.requests()[0]!.headers.authorization).to.equal('Bearer s3cr3t');
   });

@@ -50,8 +50,15 @@ const BAD_INPUTS: readonly BadInput[] = [
     title: 'malformed JSON sent as text/plain',
     body: 'playerIds=1628369',
     headers: { 'content-type': 'text/plain' },
-    status: 400,
-    error: { code: 'invalid_json', message: /^request body is not valid JSON: .+/, field: null },
+    status: 415,
+    error: { code: 'unsupported_media_type', message: 'request body must be sent as application/json, got "text/plain"', field: null },
+  },
+  {
+    title: 'valid JSON sent as text/plain (what a cross-site form can send)',
+    body: JSON.stringify({ playerIds: ['1628369'], predictionType: 'points' }),
+    headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    status: 415,
+    error: { code: 'unsupported_media_type', message: 'request body must be sent as application/json, got "text/plain;charset=UTF-8"', field: null },
   },
   {
     title: 'a prototype-poisoning key',
@@ -533,7 +540,7 @@ function suite(target: DatabaseTarget): void {
     expect(read.body.prediction.createdAt).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect(Math.abs(Date.parse(read.body.prediction.createdAt) - Date.now())).to.be.below(5 * 60_000);
 
-    for (const id of ['00000000-0000-0000-0000-000000000000', 'x'.repeat(500), "1' OR '1'='1"]) {
+    for (const id of ['00000000-0000-0000-0000-000000000000', 'x'.repeat(500), "1' OR '1'='1", '\u0000', `${String(stored.id)}\u0000`, '\uFFFD\u202E']) {
       const missing = await request(api.url, 'GET', `${PREDICTIONS}/${encodeURIComponent(id)}`);
       expect(missing.status, id).to.equal(404);
       expect(missing.body.error.code).to.equal('prediction_not_found');
@@ -575,7 +582,7 @@ function suite(target: DatabaseTarget): void {
       expect(response.status, response.text).to.equal(200);
     });
 
-    it('answers unknown routes and methods with JSON 404 / 405', async () => {
+    it('answers unknown routes and methods with JSON 404 / 405 / 501', async () => {
       const route = await request(api.url, 'GET', '/api/v1/nba/nothing');
       expect(route.status).to.equal(404);
       expect(route.body).to.deep.equal({ error: { code: 'not_found', message: 'no route for GET /api/v1/nba/nothing', field: null } });
@@ -584,6 +591,14 @@ function suite(target: DatabaseTarget): void {
       expect(method.body).to.deep.equal({
         error: { code: 'method_not_allowed', message: 'DELETE is not allowed on /api/v1/nba/predictions', field: null },
       });
+      // fetch refuses to send TRACE; the reliability table sends it over node:http.
+      for (const verb of ['PROPFIND', 'QUERY', 'MKCOL']) {
+        const unknown = await request(api.url, verb, PREDICTIONS);
+        expect([unknown.status, unknown.body], verb).to.deep.equal([
+          501,
+          { error: { code: 'not_implemented', message: `${verb} is not a method this API implements`, field: null } },
+        ]);
+      }
     });
   });
 
