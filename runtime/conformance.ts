@@ -12,7 +12,7 @@
  * events were seen.
  *
  * ```ts
- * import { assertConformance } from 'spanwright/runtime';
+ * import { assertConformance } from '@spanwright/runtime';
  * import { manifest } from '../generated/manifest';
  *
  * // after the requests of an end-to-end test, with spans from an InMemorySpanExporter
