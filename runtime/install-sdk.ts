@@ -5,6 +5,7 @@
 import { resourceFromAttributes, defaultResource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { diag } from '@opentelemetry/api';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
@@ -13,7 +14,8 @@ import type { ManifestModel } from './model';
 import type { ResolvedConfig } from './config';
 import { setTracingEnabled } from './state';
 import { SpanwrightTracerProvider } from './unsampled-shortcut';
-import { createSampler } from './sampler';
+import { createNamedSampler } from './sampler';
+import { createPropagator } from './propagators';
 import { JsonConsoleExporter, writeStdout } from './console-json';
 import { TreeConsoleProcessor } from './console-tree';
 import { createOtlpExporter } from './otlp';
@@ -144,12 +146,18 @@ export function installSdk(
   }
   processors.push(...(options.spanProcessors ?? []));
 
+  // The SDK reads OTEL_TRACES_SAMPLER and the limits from process.env again while it merges its defaults,
+  // and would report their problems a second time; config.ts has resolved and reported them.
+  diag.disable();
   const provider = new SpanwrightTracerProvider({
     resource: buildResource(config),
-    sampler: createSampler(config.ratio, config.rules),
+    sampler: createNamedSampler(config.sampler.name, config.ratio, config.rules),
+    spanLimits: { ...config.spanLimits },
     spanProcessors: processors,
+    unsampledShortcut: config.sampler.parentBased,
   });
-  provider.register();
+  installDiagnostics(config.logLevel, stderr);
+  provider.register({ propagator: createPropagator(config.propagators) });
 
   const esmHook = options.esmHook ?? config.esmHook;
   if (esmHook === true || (esmHook === 'auto' && isEsmEntry(process.argv[1]))) registerEsmHook(stderr, config.logLevel);

@@ -26,7 +26,8 @@ describe('spanwright doctor', function () {
     const run = doctor([], {});
     expect(run.stderr).to.equal('');
     expect(run.stdout.split('\n')).to.include.members([
-      'spanwright: sampling ParentBased(TraceIdRatioBased(1)), root server span rules: /healthz=0',
+      'spanwright: sampling ParentBased(TraceIdRatioBased(1)) (sampler: default, ratio: tracing.yaml environments.development), root server span rules: /healthz=0',
+      'spanwright: propagators: tracecontext, baggage (default)',
       'spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_ENDPOINT unset)',
       'spanwright: instrumentations: http, koa, knex (db.query.text ≤ 1000 chars), undici/fetch, pino',
       'spanwright: no problems found in the configuration',

@@ -19,8 +19,9 @@ describe('diagnostics', () => {
       });
       expect(describeConfig(config)).to.deep.equal([
         'spanwright: tracing enabled for predictions-api 1.2.3, environment production (settings: tracing.yaml environments.production)',
-        'spanwright: sampling ParentBased(TraceIdRatioBased(0.1)), root server span rules: /healthz=0',
-        'spanwright: console export: off',
+        'spanwright: sampling ParentBased(TraceIdRatioBased(0.1)) (sampler: default, ratio: tracing.yaml environments.production), root server span rules: /healthz=0',
+        'spanwright: propagators: tracecontext, baggage (default)',
+        'spanwright: console export: off (tracing.yaml environments.production)',
         'spanwright: OTLP export: http/protobuf to https://collector.example:4318/v1/traces (from OTEL_EXPORTER_OTLP_ENDPOINT), headers: authorization=***, x-honeycomb-team=***, timeout 10000 ms',
         'spanwright: batch: every 5000 ms, up to 512 spans a batch, queue 2048, export timeout 30000 ms',
         'spanwright: instrumentations: http, koa, knex (db.query.text ≤ 40 chars), undici/fetch, pino',
@@ -53,7 +54,7 @@ describe('diagnostics', () => {
     it('says when nothing is wrong', () => {
       const lines = runDoctor(manifest, {});
       expect(lines.at(-1)).to.equal('spanwright: no problems found in the configuration');
-      expect(lines).to.include('spanwright: console export: json');
+      expect(lines).to.include('spanwright: console export: json (tracing.yaml environments.development)');
     });
 
     const hintCases: ReadonlyArray<readonly [string, Record<string, string>, string]> = [

@@ -328,8 +328,9 @@ describe('runtime in a child process: shutdown and export', function () {
     expect(child.stderr).to.deep.equal([
       'spanwright: OTEL_SAMPLING_RATIO="1.5" is not a number between 0 and 1; using 1 (environment development)',
       'spanwright: tracing enabled for predictions-api 1.2.3, environment development (settings: tracing.yaml environments.development)',
-      'spanwright: sampling ParentBased(TraceIdRatioBased(1))',
-      'spanwright: console export: off',
+      'spanwright: sampling ParentBased(TraceIdRatioBased(1)) (sampler: default, ratio: tracing.yaml environments.development)',
+      'spanwright: propagators: tracecontext, baggage (default)',
+      'spanwright: console export: off (OTEL_EXPORTER_CONSOLE)',
       `spanwright: OTLP export: http/json to ${endpoint}/v1/traces (from OTEL_EXPORTER_OTLP_ENDPOINT), headers: authorization=***, timeout 10000 ms`,
       'spanwright: batch: every 60000 ms, up to 512 spans a batch, queue 2048, export timeout 30000 ms',
       'spanwright: instrumentations: http, undici/fetch',
