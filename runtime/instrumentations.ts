@@ -57,7 +57,7 @@ export function declaredInstrumentations(config: ResolvedConfig): string[] {
   const i = config.instrumentation;
   return [
     i.http ? 'http' : undefined,
-    i.koa ? 'koa' : undefined,
+    i.koa ? `koa (${i.koaLayers.length > 0 ? `${i.koaLayers.join(', ')} layer spans` : 'route names only'})` : undefined,
     i.knex ? `knex (db.query.text ≤ ${i.knexMaxQueryLength} chars)` : undefined,
     i.fetch ? 'undici/fetch' : undefined,
     i.pino ? 'pino' : undefined,
@@ -85,7 +85,15 @@ export function createInstrumentations(config: ResolvedConfig): Instrumentation[
     );
   }
   if (i.koa) {
-    // Route naming only; see koa-route.ts for why not @opentelemetry/instrumentation-koa.
+    if (i.koaLayers.length > 0) {
+      // Router (and, opt-in, middleware) layer spans, and the route on the server span through the
+      // request's RPC metadata, from the official package.
+      const { KoaInstrumentation, KoaLayerType } = require('@opentelemetry/instrumentation-koa') as typeof import('@opentelemetry/instrumentation-koa');
+      const ignoreLayersType = [KoaLayerType.ROUTER, KoaLayerType.MIDDLEWARE].filter((type) => !i.koaLayers.includes(type));
+      out.push(new KoaInstrumentation({ ignoreLayersType }));
+    }
+    // The complement (koa-route.ts): the route of every request, also for routes registered after
+    // `app.use(router.routes())`, which the official package never patches; with `layers: []` the only one.
     const { KoaRouteInstrumentation } = require('./koa-route') as typeof import('./koa-route');
     out.push(new KoaRouteInstrumentation());
   }

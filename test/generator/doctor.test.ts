@@ -29,7 +29,7 @@ describe('spanwright doctor', function () {
       'spanwright: sampling ParentBased(TraceIdRatioBased(1)) (sampler: default, ratio: tracing.yaml environments.development), root server span rules: /healthz=0',
       'spanwright: propagators: tracecontext, baggage (default)',
       'spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_ENDPOINT unset)',
-      'spanwright: instrumentations: http, koa, knex (db.query.text ≤ 1000 chars), undici/fetch, pino',
+      'spanwright: instrumentations: http, koa (router layer spans), knex (db.query.text ≤ 1000 chars), undici/fetch, pino',
       'spanwright: no problems found in the configuration',
     ]);
     expect(run.code).to.equal(0);
