@@ -21,6 +21,7 @@ import { TreeConsoleProcessor } from './console-tree';
 import { createOtlpExporter } from './otlp';
 import { BoundedQueueProcessor, CountingExporter, DropReporter, ExportCounters } from './export-stats';
 import { createInstrumentations, modulesLoadedEarly } from './instrumentations';
+import { modulesInCache, PATCH_CHECK_AFTER_REQUESTS, patchedModules, patchProblems } from './patch-check';
 import { DbSystemFixupProcessor } from './db-system-fixup';
 import { configHints, configProblems, describeConfig } from './describe';
 import { installDiagnostics } from './diagnostics';
@@ -160,8 +161,21 @@ export function installSdk(
   provider.register({ propagator: createPropagator(config.propagators) });
 
   const esmHook = options.esmHook ?? config.esmHook;
-  if (esmHook === true || (esmHook === 'auto' && isEsmEntry(process.argv[1]))) registerEsmHook(stderr, config.logLevel);
-  const instrumentations = createInstrumentations(config);
+  const esmHookOn = esmHook === true || (esmHook === 'auto' && isEsmEntry(process.argv[1]));
+  if (esmHookOn) registerEsmHook(stderr, config.logLevel);
+  const checkPatches = (): void => {
+    if (!atLeast(config.logLevel, 'warn')) return;
+    for (const line of patchProblems(instrumentations, { loadedEarly, reportedEarly, esmHook: esmHookOn })) stderr(line);
+    if (atLeast(config.logLevel, 'info')) {
+      stderr(`spanwright: patched after the first ${PATCH_CHECK_AFTER_REQUESTS} requests: ${patchedModules(instrumentations)}`);
+    }
+  };
+  const instrumentations = createInstrumentations(config, {
+    afterFirstRequests: { count: PATCH_CHECK_AFTER_REQUESTS, callback: checkPatches },
+  });
+  const loadedEarly = modulesInCache(instrumentations);
+  // What earlyModuleWarnings already reported at start (for the declared ones among them) is not repeated.
+  const reportedEarly = new Set(modulesLoadedEarly());
   const unregisterInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider });
 
   let shutdownPromise: Promise<void> | undefined;

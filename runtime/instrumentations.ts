@@ -64,7 +64,12 @@ export function declaredInstrumentations(config: ResolvedConfig): string[] {
   ].filter((name): name is string => name !== undefined);
 }
 
-export function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
+export interface InstrumentationHooks {
+  /** Called once after the first incoming requests (needs `http`): the patch check. */
+  readonly afterFirstRequests?: { readonly count: number; readonly callback: () => void };
+}
+
+export function createInstrumentations(config: ResolvedConfig, hooks: InstrumentationHooks = {}): Instrumentation[] {
   const i = config.instrumentation;
   const peers = createPeerLookup(config.peers);
   const out: Instrumentation[] = [];
@@ -73,7 +78,12 @@ export function createInstrumentations(config: ResolvedConfig): Instrumentation[
     const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
     // Incoming requests: our lean server instrumentation (see http-server.ts); outgoing: OpenTelemetry's.
     const { HttpServerInstrumentation } = require('./http-server') as typeof import('./http-server');
-    out.push(new HttpServerInstrumentation({ ignore: createIgnoredPathTest(i.httpIgnoreIncomingPaths) }));
+    out.push(
+      new HttpServerInstrumentation({
+        ignore: createIgnoredPathTest(i.httpIgnoreIncomingPaths),
+        ...(hooks.afterFirstRequests !== undefined ? { afterRequests: hooks.afterFirstRequests } : {}),
+      }),
+    );
     out.push(
       new HttpInstrumentation({
         disableIncomingRequestInstrumentation: true,
