@@ -135,7 +135,8 @@ export function installSdk(
     const scrub = (text: string): string => secrets.reduce((t, secret) => t.split(secret).join('***'), text);
     // A shutdown flush sends every queued batch at once: the exporter must accept that many.
     const concurrencyLimit = Math.max(30, Math.ceil(config.batch.maxQueueSize / config.batch.maxExportBatchSize) + 1);
-    const exporter = new CountingExporter(createOtlpExporter(config.otlp, concurrencyLimit), counters, config.batch.exportTimeoutMillis, scrub);
+    const firstFailure = (): void => dropReporter?.reportFirstFailure();
+    const exporter = new CountingExporter(createOtlpExporter(config.otlp, concurrencyLimit), counters, config.batch.exportTimeoutMillis, scrub, firstFailure);
     const batch = new BatchSpanProcessor(exporter, { ...config.batch });
     processors.push(new BoundedQueueProcessor(batch, counters, config.batch.maxQueueSize));
     dropReporter = new DropReporter(counters, redactUrl(config.otlp.url), config.dropReportIntervalMillis, stderr);
