@@ -42,6 +42,7 @@ export const manifest: ManifestModel = {
     http: true,
     httpIgnoreIncomingPaths: ['/healthz'],
     koa: true,
+    koaLayers: ['router'],
     knex: true,
     knexMaxQueryLength: 1000,
     fetch: true,

@@ -2,12 +2,13 @@
  * `spanwright doctor [--manifest <file>] [--out <dir>]`: prints what the bootstrap would set
  * up for this manifest and the current environment (enabled, environment, ratio, exporters and
  * endpoint with secrets masked, instrumentations), then what looks wrong, including a generated
- * bootstrap that is missing or out of date (nothing would start tracing as declared). Exit 0
+ * bootstrap that is missing or out of date (nothing would start tracing as declared), and
+ * whether the OTLP endpoint answers. Exit 0
  * when nothing does, 1 when something does, 2 for bad arguments or an invalid manifest.
  */
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { diagnose, doctorLines } from '@spanwright/runtime';
+import { diagnose, doctorLines, probeEndpoint } from '@spanwright/runtime';
 import { parseCommand, type CommandIO } from './command';
 import { changedFiles, genOptions, regenerateCommand } from './files';
 import { generate } from './generate';
@@ -39,16 +40,23 @@ export async function runDoctorCommand(argv: readonly string[], io: CommandIO = 
   const { stdout, stderr } = ctx;
   const manifest = values.manifest ?? 'tracing.yaml';
   let report;
+  let stale: string[];
+  let model;
   try {
     const source = await readManifestSource(manifest, { defaultPath: manifest, cwd: ctx.cwd });
-    const found = diagnose(ctx.loadModel(source.label, source.text), ctx.env);
+    model = ctx.loadModel(source.label, source.text);
+    report = diagnose(model, ctx.env);
     // A manifest read from git says nothing about the files in this checkout.
-    const generated = manifest.startsWith('git:') ? [] : generatedProblems(source.text, manifest, values.out ?? 'generated', ctx.cwd);
-    report = { ...found, problems: [...found.problems, ...generated] };
+    stale = manifest.startsWith('git:') ? [] : generatedProblems(source.text, manifest, values.out ?? 'generated', ctx.cwd);
   } catch (error) {
     stderr(describeLoadError('doctor', error));
     return 2;
   }
+  const probe = await probeEndpoint(model, ctx.env);
+  report = {
+    configuration: [...report.configuration, ...(probe?.ok === true ? [probe.line] : [])],
+    problems: [...report.problems, ...(probe?.ok === false ? [probe.line] : []), ...stale],
+  };
   stdout(`${doctorLines(report).join('\n')}\n`);
   return report.problems.length === 0 ? 0 : 1;
 }

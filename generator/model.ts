@@ -24,6 +24,7 @@ export const DEFAULTS = {
   sampling: 1,
   console: false,
   knexMaxQueryLength: 1000,
+  koaLayers: ['router'] as const,
   /** Used when the manifest declares no environment at all. */
   environments: { development: { sampling: 1, console: true } } as Readonly<Record<string, RawEnvironment>>,
 } as const;
@@ -141,6 +142,7 @@ function instrumentation(raw: NonNullable<RawManifest['instrumentation']>): Inst
     http: isOn(raw.http),
     httpIgnoreIncomingPaths: isOn(raw.http) ? [...(options(raw.http).ignoreIncomingPaths ?? [])] : [],
     koa: isOn(raw.koa),
+    koaLayers: isOn(raw.koa) ? [...(options(raw.koa).layers ?? DEFAULTS.koaLayers)] : [],
     knex: isOn(raw.knex),
     knexMaxQueryLength: options(raw.knex).maxQueryLength ?? DEFAULTS.knexMaxQueryLength,
     fetch: isOn(raw.fetch),

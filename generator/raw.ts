@@ -2,7 +2,7 @@
  * The manifest as written in tracing.yaml, once the schema has accepted it.
  * (schema/tracing.schema.json is the documented source of truth.)
  */
-import type { AttributeType, SpanKindName } from '@spanwright/runtime';
+import type { AttributeType, KoaLayerName, SpanKindName } from '@spanwright/runtime';
 
 export interface RawAttribute {
   readonly type?: AttributeType;
@@ -45,7 +45,7 @@ export interface RawManifest {
   readonly peers?: Readonly<Record<string, { readonly host: string }>>;
   readonly instrumentation?: {
     readonly http?: RawSwitch<{ readonly ignoreIncomingPaths?: readonly string[] }>;
-    readonly koa?: RawSwitch<object>;
+    readonly koa?: RawSwitch<{ readonly layers?: readonly KoaLayerName[] }>;
     readonly knex?: RawSwitch<{ readonly maxQueryLength?: number }>;
     readonly fetch?: RawSwitch<object>;
     readonly pino?: RawSwitch<object>;

@@ -218,6 +218,12 @@ function schemaDiagnostic(loaded: LoadedManifest, error: ErrorObject): Diagnosti
     }
     case 'minLength':
       return { ...at(path), message: `${describeField(path)} must not be empty` };
+    case 'uniqueItems': {
+      // ajv reports the later duplicate as `i`; point at it.
+      const later = Math.max(Number(params.i), Number(params.j));
+      const item = Array.isArray(error.data) ? error.data[later] : undefined;
+      return { ...at([...path, later]), message: `${describeField(path)} lists ${valueWords(item)} twice` };
+    }
     default:
       return { ...at(path), message: `${describeField(path)} ${error.message ?? 'is invalid'}` };
   }

@@ -25,6 +25,10 @@ import {
 import { headerProblem } from './header-values';
 import { redactUrl } from './redact';
 import { SecretHeaders } from './secret-headers';
+import { resolvePropagators, type PropagatorsConfig } from './propagators';
+import { resolveSampler, seedRatioSource, type SamplerConfig } from './sampler-env';
+import { resolveExporters, seedConsoleSource, SPEC_DEFAULT_OTLP_ENDPOINT, type ExportersChoice } from './exporter-env';
+import { resolveSpanLimits, type SpanLimitsConfig } from './limits-env';
 
 export type OtlpProtocol = 'grpc' | 'http/protobuf' | 'http/json';
 export type ConsoleFormat = 'json' | 'tree';
@@ -62,9 +66,18 @@ export interface ResolvedConfig {
   readonly environment: string;
   /** The manifest environment whose settings apply, or undefined for built-in defaults. */
   readonly settingsFrom?: string;
-  /** Root-span TraceIdRatioBased ratio. */
+  /** Root-span TraceIdRatioBased ratio (1 for always_on, 0 for always_off). */
   readonly ratio: number;
+  /** The environment's route rules; empty for the `always_*` samplers. */
   readonly rules: readonly SamplingRuleModel[];
+  /** OTEL_TRACES_SAMPLER and where the sampler and its ratio came from (sampler-env.ts). */
+  readonly sampler: SamplerConfig;
+  /** OTEL_PROPAGATORS (propagators.ts). */
+  readonly propagators: PropagatorsConfig;
+  /** Which exporters run and why (exporter-env.ts); `console.enabled` and `otlp` follow it. */
+  readonly exporters: ExportersChoice;
+  /** OTEL_SPAN_* / OTEL_ATTRIBUTE_* limits (limits-env.ts). */
+  readonly spanLimits: SpanLimitsConfig;
   readonly console: { readonly enabled: boolean; readonly format: ConsoleFormat };
   /** Unset: no OTLP export. */
   readonly otlp?: OtlpConfig;
@@ -356,14 +369,39 @@ function readEnabled(
   return { enabled: true };
 }
 
+/** OTLP to the specification's default endpoint, for OTEL_TRACES_EXPORTER=otlp with none given. */
+function specDefaultOtlp(env: NodeJS.ProcessEnv): OtlpConfig | undefined {
+  // The other OTLP variables' problems were reported by the first readOtlp.
+  const otlp = readOtlp({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: SPEC_DEFAULT_OTLP_ENDPOINT }, new Warnings());
+  return otlp === undefined ? undefined : { ...otlp, urlFrom: 'OTEL_TRACES_EXPORTER (default endpoint)' };
+}
+
 /** Resolves the whole runtime configuration; pure apart from reading `env`. */
 export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): ConfigResult {
   const warnings = new Warnings();
   const enabled = readEnabled(env, warnings);
   const choice = chooseEnvironment(manifest, env, warnings);
   const ratio = readRatio(env, choice, warnings);
-  const consoleConfig = readConsole(env, choice, warnings);
-  const otlp = readOtlp(env, warnings);
+  const seedConsole = readConsole(env, choice, warnings);
+  const seedOtlp = readOtlp(env, warnings);
+  const propagators = resolvePropagators(env, warnings);
+  const sampler = resolveSampler(env, { ratio, from: seedRatioSource(env, choice.settings?.name) }, warnings);
+  const exporters = resolveExporters(
+    env,
+    {
+      console: seedConsole.enabled,
+      consoleFrom: seedConsoleSource(env, choice.settings?.name),
+      otlpFrom: seedOtlp?.urlFrom,
+      disabledBy: enabled.disabledBy,
+    },
+    warnings,
+  );
+  const spanLimits = resolveSpanLimits(env, warnings);
+  const consoleConfig = { ...seedConsole, enabled: exporters.console };
+  // OTEL_TRACES_EXPORTER=otlp without an endpoint: the specification's default (its problems were reported above).
+  const otlp = !exporters.otlp
+    ? undefined
+    : (seedOtlp ?? specDefaultOtlp(env));
   const resourceAttributes = readResourceAttributes(env, warnings);
   const batch = readBatch(env, warnings);
   const logLevel = readLogLevel(env, warnings);
@@ -401,8 +439,12 @@ export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = 
     ...(serviceVersion !== undefined ? { serviceVersion } : {}),
     environment: choice.name,
     ...(choice.settings !== undefined ? { settingsFrom: choice.settings.name } : {}),
-    ratio,
-    rules: choice.settings?.rules ?? [],
+    ratio: sampler.ratio,
+    rules: sampler.useRules ? (choice.settings?.rules ?? []) : [],
+    sampler,
+    propagators,
+    exporters,
+    spanLimits,
     console: consoleConfig,
     ...(otlp !== undefined ? { otlp } : {}),
     resourceAttributes,

@@ -5,9 +5,23 @@
 import type { ResolvedConfig } from './config';
 import { redactUrl } from './redact';
 import { declaredInstrumentations } from './instrumentations';
+import { describeLimits } from './limits-env';
+import type { SamplerConfig } from './sampler-env';
 
 function formatRatio(ratio: number): string {
   return String(ratio);
+}
+
+/** The sampler as the SDK would name its parts: `ParentBased(TraceIdRatioBased(0.1))`, `AlwaysOff`. */
+function samplerText(s: SamplerConfig): string {
+  const base = s.name.replace(/^parentbased_/, '');
+  const root = base === 'always_on' ? 'AlwaysOn' : base === 'always_off' ? 'AlwaysOff' : `TraceIdRatioBased(${formatRatio(s.ratio)})`;
+  return s.parentBased ? `ParentBased(${root})` : root;
+}
+
+function samplerSources(s: SamplerConfig): string {
+  const name = s.from === 'default' ? 'sampler: default' : `sampler: ${s.from}=${s.name}`;
+  return s.name.endsWith('traceidratio') ? `${name}, ratio: ${s.ratioFrom}` : name;
 }
 
 export function describeConfig(config: ResolvedConfig): string[] {
@@ -26,9 +40,11 @@ export function describeConfig(config: ResolvedConfig): string[] {
   ];
   const rules = config.rules.map((r) => `${r.route}=${formatRatio(r.sampling)}`).join(', ');
   lines.push(
-    `spanwright: sampling ParentBased(TraceIdRatioBased(${formatRatio(config.ratio)}))${rules === '' ? '' : `, root server span rules: ${rules}`}`,
+    `spanwright: sampling ${samplerText(config.sampler)} (${samplerSources(config.sampler)})${rules === '' ? '' : `, root server span rules: ${rules}`}`,
   );
-  lines.push(`spanwright: console export: ${config.console.enabled ? config.console.format : 'off'}`);
+  const p = config.propagators;
+  lines.push(`spanwright: propagators: ${p.names.length > 0 ? p.names.join(', ') : 'none'} (${p.from})`);
+  lines.push(`spanwright: console export: ${config.console.enabled ? config.console.format : 'off'} (${config.exporters.consoleFrom})`);
   if (config.otlp !== undefined) {
     const o = config.otlp;
     const headers = o.headers.size > 0 ? `, headers: ${o.headers.masked()}` : '';
@@ -39,9 +55,13 @@ export function describeConfig(config: ResolvedConfig): string[] {
     lines.push(
       `spanwright: batch: every ${b.scheduledDelayMillis} ms, up to ${b.maxExportBatchSize} spans a batch, queue ${b.maxQueueSize}, export timeout ${b.exportTimeoutMillis} ms`,
     );
+  } else if (config.exporters.otlpFrom === 'OTEL_TRACES_EXPORTER') {
+    lines.push('spanwright: OTLP export: off (OTEL_TRACES_EXPORTER leaves out otlp)');
   } else {
     lines.push('spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_ENDPOINT unset)');
   }
+  const limits = describeLimits(config.spanLimits);
+  if (limits !== '') lines.push(`spanwright: span limits: ${limits}`);
   const instrumentations = declaredInstrumentations(config);
   lines.push(`spanwright: instrumentations: ${instrumentations.length > 0 ? instrumentations.join(', ') : 'none'}`);
   const extra = Object.keys(config.resourceAttributes).sort();
@@ -85,13 +105,17 @@ export function configProblems(config: ResolvedConfig): string[] {
 export function configHints(config: ResolvedConfig): string[] {
   if (!config.enabled) return [];
   const hints: string[] = [];
-  if (!config.console.enabled && config.otlp === undefined) {
+  if (!config.console.enabled && config.otlp === undefined && config.exporters.otlpFrom === 'OTEL_TRACES_EXPORTER') {
+    hints.push('spanwright: OTEL_TRACES_EXPORTER=none: spans are recorded but sent nowhere');
+  } else if (!config.console.enabled && config.otlp === undefined) {
     hints.push(
       'spanwright: no exporter: spans are recorded but sent nowhere; set OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_CONSOLE=true',
     );
   }
-  if (config.ratio === 0) {
+  if (config.ratio === 0 && config.sampler.parentBased) {
     hints.push('spanwright: sampling ratio is 0: only traces whose incoming traceparent is sampled are kept');
+  } else if (config.ratio === 0) {
+    hints.push(`spanwright: sampler ${config.sampler.name} keeps no span, not even under a sampled incoming traceparent`);
   }
   return hints;
 }

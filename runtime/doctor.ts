@@ -1,11 +1,13 @@
 /**
  * `spanwright doctor`: what the runtime would configure for this manifest and
- * environment, and why traces might not appear. Pure: reads `env`, prints
- * nothing, starts nothing; the CLI prints the lines.
+ * environment, and why traces might not appear. `diagnose` is pure: reads
+ * `env`, prints nothing, starts nothing; `probeEndpoint` connects to the OTLP
+ * endpoint. The CLI prints the lines.
  */
 import type { ManifestModel } from './model';
 import { resolveConfig } from './config';
 import { configHints, configProblems, describeConfig } from './describe';
+import { probeOtlp, type ProbeResult } from './otlp-probe';
 
 export interface DoctorReport {
   /** The configuration, one line a setting, secrets masked. */
@@ -29,4 +31,10 @@ export function doctorLines({ configuration, problems }: DoctorReport): string[]
 
 export function runDoctor(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): string[] {
   return doctorLines(diagnose(manifest, env));
+}
+
+/** Whether the OTLP endpoint the configuration exports to answers; undefined when there is none. */
+export async function probeEndpoint(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): Promise<ProbeResult | undefined> {
+  const { config } = resolveConfig(manifest, env);
+  return config.enabled && config.otlp !== undefined ? probeOtlp(config.otlp) : undefined;
 }

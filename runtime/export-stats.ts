@@ -1,7 +1,8 @@
 /**
  * Accounting around the OTLP BatchSpanProcessor: every sampled span that
  * ends is either exported, or dropped because the queue was full, the export
- * failed, or it timed out. Dropped spans are reported as ONE stderr line a
+ * failed, or it timed out. Dropped spans are reported as ONE stderr line at
+ * the first failed export (an unreachable endpoint shows at once), then one a
  * period (and one at shutdown), never one line a span, and the counts are
  * exposed on the tracing handle.
  *
@@ -23,6 +24,8 @@ export class CountingExporter implements SpanExporter {
     private readonly counters: ExportCounters,
     private readonly timeoutMillis: number,
     private readonly scrub: (text: string) => string = (t) => t,
+    /** Called once, after the first export that failed or timed out is counted (the first report). */
+    private onFirstFailure?: () => void,
   ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
@@ -42,6 +45,11 @@ export class CountingExporter implements SpanExporter {
         else if (outcome === 'failed') c.exportFailed += n;
         else c.exportTimedOut += n;
         if (outcome !== 'exported') c.lastError = this.scrub(result.error?.message ?? 'export failed');
+      }
+      if (outcome !== 'exported' && this.onFirstFailure !== undefined) {
+        const first = this.onFirstFailure;
+        this.onFirstFailure = undefined;
+        first();
       }
       done(result);
     };
@@ -131,8 +139,13 @@ export class DropReporter {
     this.timer = undefined;
   }
 
+  /** The line at the first failed export: what was dropped so far, and that later drops come a period at a time. */
+  reportFirstFailure(): void {
+    this.report('at the first failed export', `; later drops are reported once every ${formatSeconds(this.intervalMillis)}`);
+  }
+
   /** One line naming how many spans were dropped `period`, and why; nothing if none. */
-  report(period: string): void {
+  report(period: string, suffix = ''): void {
     const c = this.counters;
     const delta = {
       queueFull: c.queueFull - this.reported.queueFull,
@@ -160,7 +173,7 @@ export class DropReporter {
     const failures = delta.exportFailed + delta.exportTimedOut + delta.lostAtShutdown;
     const last = c.lastError !== undefined && failures > 0 ? `; last error: ${c.lastError}` : '';
     this.write(
-      `spanwright: dropped ${total} span${total === 1 ? '' : 's'} ${period} (${reasons.join(', ')}) exporting to ${this.destination}${last}`,
+      `spanwright: dropped ${total} span${total === 1 ? '' : 's'} ${period} (${reasons.join(', ')}) exporting to ${this.destination}${last}${suffix}`,
     );
   }
 

@@ -41,6 +41,8 @@ import { splitHostPort } from './peers';
 export interface HttpServerInstrumentationConfig extends InstrumentationConfig {
   /** True for a request URL that must not be traced (its whole subtree is suppressed). */
   readonly ignore?: (url: string | undefined) => boolean;
+  /** Called once, soon after the `count`-th incoming request started (patch-check.ts). */
+  readonly afterRequests?: { readonly count: number; readonly callback: () => void };
 }
 
 const PACKAGE_NAME = 'spanwright-http-server';
@@ -58,8 +60,20 @@ interface ServerModule {
 }
 
 export class HttpServerInstrumentation extends InstrumentationBase<HttpServerInstrumentationConfig> {
+  /** Requests still to start before `afterRequests` fires; undefined once it has (or without one). */
+  private requestsBeforeCallback: number | undefined;
+
   constructor(config: HttpServerInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
+    this.requestsBeforeCallback = config.afterRequests?.count;
+  }
+
+  private countRequest(): void {
+    if (this.requestsBeforeCallback === undefined || --this.requestsBeforeCallback > 0) return;
+    this.requestsBeforeCallback = undefined;
+    const callback = this.getConfig().afterRequests?.callback;
+    // After this request's handler has run its synchronous part (and so required what it needs).
+    if (callback !== undefined) setImmediate(callback);
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
@@ -96,6 +110,7 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
   }
 
   private handle(server: unknown, emit: Emit, scheme: 'http' | 'https', request: IncomingMessage, response: ServerResponse): boolean {
+    if (this.requestsBeforeCallback !== undefined) this.countRequest();
     const ignore = this.getConfig().ignore;
     if (ignore !== undefined && ignore(request.url)) {
       return context.with(suppressTracing(context.active()), emit, server, 'request', request, response);

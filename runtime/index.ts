@@ -36,7 +36,7 @@ export {
   type LogLevel,
 } from './config';
 export { describeConfig } from './describe';
-export { runDoctor, diagnose, doctorLines, type DoctorReport } from './doctor';
+export { runDoctor, diagnose, doctorLines, probeEndpoint, type DoctorReport } from './doctor';
 export type { ExportStats } from './export-stats';
 export {
   span,

@@ -5,18 +5,21 @@
 import { resourceFromAttributes, defaultResource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { diag } from '@opentelemetry/api';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { ManifestModel } from './model';
 import type { ResolvedConfig } from './config';
 import { setTracingEnabled } from './state';
 import { SpanwrightTracerProvider } from './unsampled-shortcut';
-import { createSampler } from './sampler';
+import { createNamedSampler } from './sampler';
+import { createPropagator } from './propagators';
 import { JsonConsoleExporter, writeStdout } from './console-json';
 import { TreeConsoleProcessor } from './console-tree';
 import { createOtlpExporter } from './otlp';
 import { BoundedQueueProcessor, CountingExporter, DropReporter, ExportCounters } from './export-stats';
 import { createInstrumentations, modulesLoadedEarly } from './instrumentations';
+import { modulesInCache, PATCH_CHECK_AFTER_REQUESTS, patchedModules, patchProblems } from './patch-check';
 import { DbSystemFixupProcessor } from './db-system-fixup';
 import { configHints, configProblems, describeConfig } from './describe';
 import { installDiagnostics } from './diagnostics';
@@ -113,7 +116,8 @@ export function installSdk(
     const scrub = (text: string): string => secrets.reduce((t, secret) => t.split(secret).join('***'), text);
     // A shutdown flush sends every queued batch at once: the exporter must accept that many.
     const concurrencyLimit = Math.max(30, Math.ceil(config.batch.maxQueueSize / config.batch.maxExportBatchSize) + 1);
-    const exporter = new CountingExporter(createOtlpExporter(config.otlp, concurrencyLimit), counters, config.batch.exportTimeoutMillis, scrub);
+    const firstFailure = (): void => dropReporter?.reportFirstFailure();
+    const exporter = new CountingExporter(createOtlpExporter(config.otlp, concurrencyLimit), counters, config.batch.exportTimeoutMillis, scrub, firstFailure);
     const batch = new BatchSpanProcessor(exporter, { ...config.batch });
     processors.push(new BoundedQueueProcessor(batch, counters, config.batch.maxQueueSize));
     dropReporter = new DropReporter(counters, redactUrl(config.otlp.url), config.dropReportIntervalMillis, stderr);
@@ -125,16 +129,35 @@ export function installSdk(
   }
   processors.push(...(options.spanProcessors ?? []));
 
+  // The SDK reads OTEL_TRACES_SAMPLER and the limits from process.env again while it merges its defaults,
+  // and would report their problems a second time; config.ts has resolved and reported them.
+  diag.disable();
   const provider = new SpanwrightTracerProvider({
     resource: buildResource(config),
-    sampler: createSampler(config.ratio, config.rules),
+    sampler: createNamedSampler(config.sampler.name, config.ratio, config.rules),
+    spanLimits: { ...config.spanLimits },
     spanProcessors: processors,
+    unsampledShortcut: config.sampler.parentBased,
   });
-  provider.register();
+  installDiagnostics(config.logLevel, stderr);
+  provider.register({ propagator: createPropagator(config.propagators) });
 
   const esmHook = options.esmHook ?? config.esmHook;
-  if (esmHook === true || (esmHook === 'auto' && isEsmEntry(process.argv[1]))) registerEsmHook(stderr, config.logLevel);
-  const instrumentations = createInstrumentations(config);
+  const esmHookOn = esmHook === true || (esmHook === 'auto' && isEsmEntry(process.argv[1]));
+  if (esmHookOn) registerEsmHook(stderr, config.logLevel);
+  const checkPatches = (): void => {
+    if (!atLeast(config.logLevel, 'warn')) return;
+    for (const line of patchProblems(instrumentations, { loadedEarly, reportedEarly, esmHook: esmHookOn })) stderr(line);
+    if (atLeast(config.logLevel, 'info')) {
+      stderr(`spanwright: patched after the first ${PATCH_CHECK_AFTER_REQUESTS} requests: ${patchedModules(instrumentations)}`);
+    }
+  };
+  const instrumentations = createInstrumentations(config, {
+    afterFirstRequests: { count: PATCH_CHECK_AFTER_REQUESTS, callback: checkPatches },
+  });
+  const loadedEarly = modulesInCache(instrumentations);
+  // What earlyModuleWarnings already reported at start (for the declared ones among them) is not repeated.
+  const reportedEarly = new Set(modulesLoadedEarly());
   const unregisterInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider });
 
   let shutdownPromise: Promise<void> | undefined;

@@ -57,14 +57,19 @@ export function declaredInstrumentations(config: ResolvedConfig): string[] {
   const i = config.instrumentation;
   return [
     i.http ? 'http' : undefined,
-    i.koa ? 'koa' : undefined,
+    i.koa ? `koa (${i.koaLayers.length > 0 ? `${i.koaLayers.join(', ')} layer spans` : 'route names only'})` : undefined,
     i.knex ? `knex (db.query.text ≤ ${i.knexMaxQueryLength} chars)` : undefined,
     i.fetch ? 'undici/fetch' : undefined,
     i.pino ? 'pino' : undefined,
   ].filter((name): name is string => name !== undefined);
 }
 
-export function createInstrumentations(config: ResolvedConfig): Instrumentation[] {
+export interface InstrumentationHooks {
+  /** Called once after the first incoming requests (needs `http`): the patch check. */
+  readonly afterFirstRequests?: { readonly count: number; readonly callback: () => void };
+}
+
+export function createInstrumentations(config: ResolvedConfig, hooks: InstrumentationHooks = {}): Instrumentation[] {
   const i = config.instrumentation;
   const peers = createPeerLookup(config.peers);
   const out: Instrumentation[] = [];
@@ -73,7 +78,12 @@ export function createInstrumentations(config: ResolvedConfig): Instrumentation[
     const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
     // Incoming requests: our lean server instrumentation (see http-server.ts); outgoing: OpenTelemetry's.
     const { HttpServerInstrumentation } = require('./http-server') as typeof import('./http-server');
-    out.push(new HttpServerInstrumentation({ ignore: createIgnoredPathTest(i.httpIgnoreIncomingPaths) }));
+    out.push(
+      new HttpServerInstrumentation({
+        ignore: createIgnoredPathTest(i.httpIgnoreIncomingPaths),
+        ...(hooks.afterFirstRequests !== undefined ? { afterRequests: hooks.afterFirstRequests } : {}),
+      }),
+    );
     out.push(
       new HttpInstrumentation({
         disableIncomingRequestInstrumentation: true,
@@ -85,7 +95,15 @@ export function createInstrumentations(config: ResolvedConfig): Instrumentation[
     );
   }
   if (i.koa) {
-    // Route naming only; see koa-route.ts for why not @opentelemetry/instrumentation-koa.
+    if (i.koaLayers.length > 0) {
+      // Router (and, opt-in, middleware) layer spans, and the route on the server span through the
+      // request's RPC metadata, from the official package.
+      const { KoaInstrumentation, KoaLayerType } = require('@opentelemetry/instrumentation-koa') as typeof import('@opentelemetry/instrumentation-koa');
+      const ignoreLayersType = [KoaLayerType.ROUTER, KoaLayerType.MIDDLEWARE].filter((type) => !i.koaLayers.includes(type));
+      out.push(new KoaInstrumentation({ ignoreLayersType }));
+    }
+    // The complement (koa-route.ts): the route of every request, also for routes registered after
+    // `app.use(router.routes())`, which the official package never patches; with `layers: []` the only one.
     const { KoaRouteInstrumentation } = require('./koa-route') as typeof import('./koa-route');
     out.push(new KoaRouteInstrumentation());
   }

@@ -1,8 +1,11 @@
 /**
- * Names the HTTP server span of a Koa request `METHOD /route` and sets
- * `http.route`, for every @koa/router route, including routes registered
- * after `app.use(router.routes())` (which @opentelemetry/instrumentation-koa
- * misses: it patches the router's layers once, at `use` time).
+ * The complement of @opentelemetry/instrumentation-koa: names the HTTP server
+ * span of a Koa request `METHOD /route` and sets `http.route` when the
+ * official package did not, that is for routes registered after
+ * `app.use(router.routes())` (it patches the router's layers once, at `use`
+ * time), and for every route with `instrumentation.koa.layers: []`, where the
+ * official package is not loaded. It sets the RPC route only when still
+ * unset, so the official package's route wins.
  *
  * How: `Application.prototype.handleRequest` is wrapped; once the middleware
  * chain settles, and before Koa writes the response, the route the router

@@ -6,12 +6,15 @@
  */
 import { SpanKind, type Attributes, type Context, type Link } from '@opentelemetry/api';
 import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
   type Sampler,
   type SamplingResult,
 } from '@opentelemetry/sdk-trace-base';
 import type { SamplingRuleModel } from './model';
+import type { SamplerName } from './sampler-env';
 import { pathOf, routePattern } from './route-pattern';
 
 export { pathOf, routePattern };
@@ -62,6 +65,17 @@ export class RouteRuleSampler implements Sampler {
   }
 }
 
+/** The seed's sampler: ParentBased(RouteRuleSampler). */
 export function createSampler(ratio: number, rules: readonly SamplingRuleModel[]): Sampler {
   return new ParentBasedSampler({ root: new RouteRuleSampler(ratio, rules) });
+}
+
+/**
+ * The sampler OTEL_TRACES_SAMPLER names (sampler-env.ts): `always_*` as the SDK's, the ratio
+ * ones through RouteRuleSampler so the manifest's route rules still apply; `parentbased_*` wrapped.
+ */
+export function createNamedSampler(name: SamplerName, ratio: number, rules: readonly SamplingRuleModel[]): Sampler {
+  const base = name.replace(/^parentbased_/, '');
+  const root = base === 'always_on' ? new AlwaysOnSampler() : base === 'always_off' ? new AlwaysOffSampler() : new RouteRuleSampler(ratio, rules);
+  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
 }

@@ -10,7 +10,8 @@
  * to: the trace id and the not-sampled flag, propagated to outgoing calls.
  *
  * Valid only with a ParentBased sampler, so only the bootstrap's provider
- * (SpanwrightTracerProvider) hands out these tracers.
+ * (SpanwrightTracerProvider) hands out these tracers, and only when the
+ * configured sampler is ParentBased (OTEL_TRACES_SAMPLER, sampler-env.ts).
  */
 import { context as contextApi, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -48,12 +49,30 @@ export class UnsampledShortcutTracer implements ShortcutTracer {
   }
 }
 
-/** The bootstrap's provider: the SDK's NodeTracerProvider whose tracers take the shortcut above. */
+type NodeTracerConfig = NonNullable<ConstructorParameters<typeof NodeTracerProvider>[0]>;
+
+export interface SpanwrightTracerConfig extends NodeTracerConfig {
+  /**
+   * True only when the sampler is ParentBased (OTEL_TRACES_SAMPLER unset or `parentbased_*`): with
+   * `always_on` or `traceidratio` the child of an unsampled parent may be sampled, so the SDK must decide.
+   */
+  readonly unsampledShortcut: boolean;
+}
+
+/** The bootstrap's provider: the SDK's NodeTracerProvider whose tracers take the shortcut above (when valid). */
 export class SpanwrightTracerProvider extends NodeTracerProvider {
   private readonly shortcutTracers = new WeakMap<Tracer, Tracer>();
+  private readonly unsampledShortcut: boolean;
+
+  constructor(config: SpanwrightTracerConfig) {
+    const { unsampledShortcut, ...sdkConfig } = config;
+    super(sdkConfig);
+    this.unsampledShortcut = unsampledShortcut;
+  }
 
   override getTracer(name: string, version?: string, options?: { schemaUrl?: string }): Tracer {
     const inner = super.getTracer(name, version, options);
+    if (!this.unsampledShortcut) return inner;
     let tracer = this.shortcutTracers.get(inner);
     if (tracer === undefined) {
       tracer = new UnsampledShortcutTracer(inner);

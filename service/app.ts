@@ -56,26 +56,25 @@ export function createApp({ db, config, logger = createLogger('predictions-api')
     ctx.body = { status: 'ok' };
   });
 
-  router.post(
-    '/api/v1/nba/predictions',
-    requireJsonBody,
-    // Any JSON type that passed (application/json, application/*+json) is parsed as JSON.
-    bodyParser({
-      enableTypes: ['json'],
-      detectJSON: () => true,
-      jsonStrict: false,
-      jsonLimit: MAX_BODY_BYTES,
-      onError: (error) => {
-        throw bodyParseError(error);
-      },
-    }),
-    async (ctx) => {
-      const request = parsePredictionRequest(ctx.request.body);
-      const response = await createPredictions(deps, request);
-      logger.info({ count: response.predictions.length, predictionType: request.predictionType }, 'predictions created');
-      ctx.body = response;
+  // Any JSON type that passed requireJsonBody (application/json, application/*+json) is parsed as JSON.
+  const parseJsonBody = bodyParser({
+    enableTypes: ['json'],
+    detectJSON: () => true,
+    jsonStrict: false,
+    jsonLimit: MAX_BODY_BYTES,
+    onError: (error) => {
+      throw bodyParseError(error);
     },
-  );
+  });
+
+  // One routed middleware (the body parsed inside it): one router span a request, with the handler's spans under it.
+  router.post('/api/v1/nba/predictions', async (ctx) => {
+    await requireJsonBody(ctx, () => parseJsonBody(ctx, async () => {}));
+    const request = parsePredictionRequest(ctx.request.body);
+    const response = await createPredictions(deps, request);
+    logger.info({ count: response.predictions.length, predictionType: request.predictionType }, 'predictions created');
+    ctx.body = response;
+  });
 
   router.get('/api/v1/nba/predictions/:id', async (ctx) => {
     const id = ctx.params.id ?? '';

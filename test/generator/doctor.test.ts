@@ -4,9 +4,12 @@
  * looks wrong, with secrets masked.
  */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startCollector } from '../collector';
 import { manifest, tempDir } from './support';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -21,6 +24,15 @@ function doctor(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): { code: num
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** The same, without blocking this process (the test collector answers from here). */
+function doctorAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, 'doctor', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } }, (error, stdout, stderr) => {
+      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
+    });
+  });
+}
+
 describe('spanwright doctor', function () {
   this.timeout(30000);
 
@@ -28,9 +40,10 @@ describe('spanwright doctor', function () {
     const run = doctor([], {});
     expect(run.stderr).to.equal('');
     expect(run.stdout.split('\n')).to.include.members([
-      'spanwright: sampling ParentBased(TraceIdRatioBased(1)), root server span rules: /healthz=0',
+      'spanwright: sampling ParentBased(TraceIdRatioBased(1)) (sampler: default, ratio: tracing.yaml environments.development), root server span rules: /healthz=0',
+      'spanwright: propagators: tracecontext, baggage (default)',
       'spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_ENDPOINT unset)',
-      'spanwright: instrumentations: http, koa, knex (db.query.text ≤ 1000 chars), undici/fetch, pino',
+      'spanwright: instrumentations: http, koa (router layer spans), knex (db.query.text ≤ 1000 chars), undici/fetch, pino',
       'spanwright: no problems found in the configuration',
     ]);
     expect(run.code).to.equal(0);
@@ -48,6 +61,49 @@ describe('spanwright doctor', function () {
     );
     expect(run.stdout + run.stderr).not.to.contain('hc-secret-123');
     expect(run.code).to.equal(1);
+  });
+
+  it('connects to the OTLP endpoint: a real receiver answers, exit 0', async () => {
+    const collector = await startCollector();
+    try {
+      const run = await doctorAsync([], { OTEL_EXPORTER_OTLP_ENDPOINT: collector.httpEndpoint, OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cr3t' });
+      expect(run.stdout.split('\n')).to.include(`spanwright: OTLP endpoint ${collector.httpEndpoint}/v1/traces answers (HTTP 200)`);
+      expect(run.stdout.split('\n').at(-2)).to.equal('spanwright: no problems found in the configuration');
+      expect(run.stdout).to.not.include('s3cr3t');
+      expect(run.code).to.equal(0);
+      // The probe was a real (empty) export with the configured headers.
+      expect(collector.requests().map((r) => [r.outcome, r.headers.authorization])).to.deep.equal([['accepted', 'Bearer s3cr3t']]);
+    } finally {
+      await collector.close();
+    }
+  });
+
+  it('an endpoint that does not answer: exit 1, the endpoint named without its credentials', async () => {
+    const probe = http.createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((done) => probe.close(done));
+    const run = await doctorAsync([], { OTEL_EXPORTER_OTLP_ENDPOINT: `http://ingest:pa55word@127.0.0.1:${port}` });
+    expect(run.stdout.split('\n')).to.include(
+      `spanwright: OTLP endpoint http://127.0.0.1:${port}/v1/traces did not answer (ECONNREFUSED); every export would fail`,
+    );
+    expect(run.stdout + run.stderr).to.not.include('pa55word');
+    expect(run.code).to.equal(1);
+  });
+
+  it('generated/ out of date with the manifest: exit 1, the files named, as gen --check', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spanwright-doctor-'));
+    try {
+      const manifest = join(dir, 'tracing.yaml');
+      writeFileSync(manifest, readFileSync(join(ROOT, 'tracing.yaml'), 'utf8').replace('name: sports-bet-ai-api', 'name: renamed-api'));
+      const run = doctor(['--manifest', manifest], {});
+      const line = run.stdout.split('\n').find((l) => l.startsWith('spanwright: generated files differ'));
+      expect(line).to.match(new RegExp(`^spanwright: generated files differ from ${manifest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: generated/[A-Za-z-]+\\.(ts|md)(, generated/[A-Za-z-]+\\.(ts|md))*; run npm run gen$`));
+      expect(line).to.include('generated/manifest.ts');
+      expect(run.code).to.equal(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects an unknown option with its usage and exit 2', () => {

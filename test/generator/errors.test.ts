@@ -42,7 +42,10 @@ const CASES: [string, string, string[]][] = [
   ['an unknown instrumentation', manifest('  a: {}\n', 'instrumentation:\n  express: true\n'), ['5:3: unknown field "express" in instrumentation (allowed: http, koa, knex, fetch, pino)']],
   ['a negative maxQueryLength', manifest('  a: {}\n', 'instrumentation:\n  knex: { maxQueryLength: -1 }\n'), ['5:27: "maxQueryLength" of instrumentation "knex" must be at least 0, got -1']],
   ['an instrumentation switch that is a string', manifest('  a: {}\n', 'instrumentation:\n  http: yes\n'), ['5:9: instrumentation "http" must be true, false or a mapping, got "yes"']],
-  ['an option an instrumentation does not take', manifest('  a: {}\n', 'instrumentation:\n  koa: { ignoreLayers: [] }\n'), ['5:10: unknown field "ignoreLayers" in instrumentation "koa" (it takes no options; use true)']],
+  ['an option an instrumentation does not take', manifest('  a: {}\n', 'instrumentation:\n  koa: { ignoreLayers: [] }\n'), ['5:10: unknown field "ignoreLayers" in instrumentation "koa" (allowed: layers)']],
+  ['an option an instrumentation does not take', manifest('  a: {}\n', 'instrumentation:\n  fetch: { layers: [] }\n'), ['5:12: unknown field "layers" in instrumentation "fetch" (it takes no options; use true)']],
+  ['an unknown koa layer', manifest('  a: {}\n', 'instrumentation:\n  koa: { layers: [router, routes] }\n'), ['5:27: layers[1] of instrumentation "koa" must be one of router, middleware; got "routes" (did you mean "router"?)']],
+  ['a koa layer given twice', manifest('  a: {}\n', 'instrumentation:\n  koa: { layers: [router, router] }\n'), ['5:27: "layers" of instrumentation "koa" lists "router" twice']],
   // semantic checks
   ['a ref to an undefined attribute', manifest('  a:\n    attributes:\n      player: { ref: plyer_id }\n', 'attributes:\n  player_id: { type: string }\n'), ['9:22: ref "plyer_id" of attribute "player" of span "a" is not a shared attribute (did you mean "player_id"? declared: player_id)']],
   ['a ref with no shared attributes at all', manifest('  a:\n    attributes:\n      r: { ref: nope }\n'), ['7:17: ref "nope" of attribute "r" of span "a" is not a shared attribute (there are no shared attributes)']],

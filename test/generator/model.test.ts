@@ -16,6 +16,7 @@ describe('resolved manifest model', () => {
       http: false,
       httpIgnoreIncomingPaths: [],
       koa: false,
+      koaLayers: [],
       knex: false,
       knexMaxQueryLength: 1000,
       fetch: false,
@@ -41,11 +42,21 @@ describe('resolved manifest model', () => {
       http: true,
       httpIgnoreIncomingPaths: ['/healthz'],
       koa: true,
+      koaLayers: ['router'],
       knex: true,
       knexMaxQueryLength: 1000,
       fetch: false,
       pino: false,
     });
+  });
+
+  it('koa layers: router by default, as given otherwise, none when koa is off', () => {
+    const layers = (koa: string): unknown => resolveManifest(manifest('  a: {}\n', `instrumentation:\n  koa: ${koa}\n`)).instrumentation.koaLayers;
+    expect(layers('true')).to.deep.equal(['router']);
+    expect(layers('{}')).to.deep.equal(['router']);
+    expect(layers('{ layers: [router, middleware] }')).to.deep.equal(['router', 'middleware']);
+    expect(layers('{ layers: [] }')).to.deep.equal([]);
+    expect(layers('false')).to.deep.equal([]);
   });
 
   it('resolves refs (type, values, key, description from the shared attribute; required locally) and sorts by name', () => {

@@ -19,13 +19,35 @@ describe('diagnostics', () => {
       });
       expect(describeConfig(config)).to.deep.equal([
         'spanwright: tracing enabled for predictions-api 1.2.3, environment production (settings: tracing.yaml environments.production)',
-        'spanwright: sampling ParentBased(TraceIdRatioBased(0.1)), root server span rules: /healthz=0',
-        'spanwright: console export: off',
+        'spanwright: sampling ParentBased(TraceIdRatioBased(0.1)) (sampler: default, ratio: tracing.yaml environments.production), root server span rules: /healthz=0',
+        'spanwright: propagators: tracecontext, baggage (default)',
+        'spanwright: console export: off (tracing.yaml environments.production)',
         'spanwright: OTLP export: http/protobuf to https://collector.example:4318/v1/traces (from OTEL_EXPORTER_OTLP_ENDPOINT), headers: authorization=***, x-honeycomb-team=***, timeout 10000 ms',
         'spanwright: batch: every 5000 ms, up to 512 spans a batch, queue 2048, export timeout 30000 ms',
-        'spanwright: instrumentations: http, koa, knex (db.query.text ≤ 40 chars), undici/fetch, pino',
+        'spanwright: instrumentations: http, koa (router layer spans), knex (db.query.text ≤ 40 chars), undici/fetch, pino',
         'spanwright: resource attributes: team=bets',
       ]);
+    });
+
+    it('names the sampler, propagators and exporters in effect and where each came from', () => {
+      const { config } = resolveConfig(manifest, {
+        OTEL_ENVIRONMENT: 'production',
+        OTEL_TRACES_SAMPLER: 'traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.2',
+        OTEL_PROPAGATORS: 'b3multi,tracecontext',
+        OTEL_TRACES_EXPORTER: 'console',
+        OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '32',
+      });
+      expect(describeConfig(config).slice(1, 5)).to.deep.equal([
+        'spanwright: sampling TraceIdRatioBased(0.2) (sampler: OTEL_TRACES_SAMPLER=traceidratio, ratio: OTEL_TRACES_SAMPLER_ARG), root server span rules: /healthz=0',
+        'spanwright: propagators: b3multi, tracecontext (OTEL_PROPAGATORS)',
+        'spanwright: console export: json (OTEL_TRACES_EXPORTER)',
+        'spanwright: OTLP export: off (OTEL_TRACES_EXPORTER leaves out otlp)',
+      ]);
+      expect(describeConfig(config)).to.include('spanwright: span limits: attributes 32');
+      expect(describeConfig(resolveConfig(manifest, { OTEL_TRACES_SAMPLER: 'parentbased_always_off' }).config)[1]).to.equal(
+        'spanwright: sampling ParentBased(AlwaysOff) (sampler: OTEL_TRACES_SAMPLER=parentbased_always_off)',
+      );
     });
 
     it('names the fallback environment and the variable that disabled tracing', () => {
@@ -53,7 +75,7 @@ describe('diagnostics', () => {
     it('says when nothing is wrong', () => {
       const lines = runDoctor(manifest, {});
       expect(lines.at(-1)).to.equal('spanwright: no problems found in the configuration');
-      expect(lines).to.include('spanwright: console export: json');
+      expect(lines).to.include('spanwright: console export: json (tracing.yaml environments.development)');
     });
 
     const hintCases: ReadonlyArray<readonly [string, Record<string, string>, string]> = [

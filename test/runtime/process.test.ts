@@ -5,6 +5,7 @@
  * tracing turned off.
  */
 import { expect } from 'chai';
+import * as http from 'node:http';
 import { hostname } from 'node:os';
 import { startCollector, type Collector } from '../collector';
 import { get, getOnce, startChild, type Child } from './child';
@@ -217,7 +218,8 @@ describe('runtime in a child process: shutdown and export', function () {
     expect((await child.exited).code).to.equal(143);
     const lines = child.stderr.filter((l) => l.startsWith('spanwright: dropped'));
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.match(/^spanwright: dropped 6 spans before shutdown \((export failed|export timed out|not sent within the shutdown bound): 6\)/);
+    // The first failed export is reported at once; here that is during the shutdown flush, which then has nothing left to add.
+    expect(lines[0]).to.match(/^spanwright: dropped 6 spans (at the first failed export|before shutdown) \((export failed|export timed out|not sent within the shutdown bound): 6\)/);
     expect(child.stderr.join('\n')).to.not.include('hc-secret-key');
     expect(collector.spans()).to.have.length(0);
   });
@@ -248,6 +250,36 @@ describe('runtime in a child process: shutdown and export', function () {
     // 4 × (server span, work, inner) + the server span of GET /stats.
     expect(reported).to.equal(13);
     expect(lines.length).to.be.lessThan(13);
+  });
+
+  it('an unreachable endpoint is reported at the first failed export, not a period later; then counted', async () => {
+    // A port nothing listens on: taken, then released.
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const deadPort = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    child = startChild(
+      'span-app.ts',
+      manifest,
+      otlpEnv(collector, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${deadPort}`,
+        OTEL_BSP_SCHEDULE_DELAY: '10',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+      }),
+    );
+    const port = await listening(child);
+    expect((await get(port, '/work')).body).to.equal('done');
+    // The period is the default minute; the line comes within seconds.
+    const { input: line } = await child.waitForLine(/^spanwright: dropped \d+ spans? at the first failed export/, 15_000, 'stderr');
+    expect(line).to.match(
+      new RegExp(`^spanwright: dropped 3 spans at the first failed export \\((export failed|export timed out): 3\\) exporting to http://127\\.0\\.0\\.1:${deadPort}/v1/traces; last error: .+; later drops are reported once every 60 s$`),
+    );
+    expect((await get(port, '/work')).body).to.equal('done');
+    child.process.kill('SIGTERM');
+    await child.exited;
+    const lines = child.stderr.filter((l) => l.startsWith('spanwright: dropped'));
+    expect(lines).to.have.length(2);
+    expect(lines[1]).to.match(/^spanwright: dropped \d+ spans? before shutdown/);
   });
 
   it('a route rule drops the whole trace of matching requests in a real server; a sampled traceparent still wins', async () => {
@@ -328,8 +360,9 @@ describe('runtime in a child process: shutdown and export', function () {
     expect(child.stderr).to.deep.equal([
       'spanwright: OTEL_SAMPLING_RATIO="1.5" is not a number between 0 and 1; using 1 (environment development)',
       'spanwright: tracing enabled for predictions-api 1.2.3, environment development (settings: tracing.yaml environments.development)',
-      'spanwright: sampling ParentBased(TraceIdRatioBased(1))',
-      'spanwright: console export: off',
+      'spanwright: sampling ParentBased(TraceIdRatioBased(1)) (sampler: default, ratio: tracing.yaml environments.development)',
+      'spanwright: propagators: tracecontext, baggage (default)',
+      'spanwright: console export: off (OTEL_EXPORTER_CONSOLE)',
       `spanwright: OTLP export: http/json to ${endpoint}/v1/traces (from OTEL_EXPORTER_OTLP_ENDPOINT), headers: authorization=***, timeout 10000 ms`,
       'spanwright: batch: every 60000 ms, up to 512 spans a batch, queue 2048, export timeout 30000 ms',
       'spanwright: instrumentations: http, undici/fetch',

@@ -33,12 +33,15 @@ export function startTestProvider(sampler?: Sampler, options: { bootstrapProvide
   context.disable();
   propagation.disable();
   const exporter = new InMemorySpanExporter();
-  const Provider = options.bootstrapProvider === true ? SpanwrightTracerProvider : NodeTracerProvider;
-  const provider = new Provider({
+  const config = {
     resource: resourceFromAttributes({ 'service.name': 'unit' }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
     ...(sampler !== undefined ? { sampler } : {}),
-  });
+  };
+  const provider =
+    options.bootstrapProvider === true
+      ? new SpanwrightTracerProvider({ ...config, unsampledShortcut: true })
+      : new NodeTracerProvider(config);
   provider.register();
   resetTracerCache();
   setTracingEnabled(true);

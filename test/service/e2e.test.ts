@@ -247,6 +247,19 @@ function fromReceived(span: ReceivedSpan): SpanRecord {
   };
 }
 
+/** The first pino record of `proc` that matches, waiting up to 5 s for it; undefined if none came. */
+async function logRecord(proc: ServiceProcess, match: (log: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const found = proc.spans.otherLines
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find(match);
+    if (found !== undefined || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** The whole trace of one request, from both processes, as a tree. */
 async function traceTree(
   processes: readonly ServiceProcess[],
@@ -359,20 +372,29 @@ function suite(target: DatabaseTarget): void {
     );
     expect(renderTree(roots, label)).to.deep.equal([
       'POST /api/v1/nba/predictions [server] sports-bet-ai-api',
-      '  select … players [client] sports-bet-ai-api',
-      '  load_player_stats [internal] sports-bet-ai-api',
-      '    * cache_miss',
-      '    GET [client] sports-bet-ai-api',
-      '      GET /api/espn/players/:id [server] stats-upstream',
-      '  calculate_prediction [internal] sports-bet-ai-api',
-      '    * prediction_generated',
-      '    apply_injury_adjustment [internal] sports-bet-ai-api',
-      '    calculate_confidence [internal] sports-bet-ai-api',
-      '  insert … predictions [client] sports-bet-ai-api',
+      '  router - /api/v1/nba/predictions [internal] sports-bet-ai-api',
+      '    select … players [client] sports-bet-ai-api',
+      '    load_player_stats [internal] sports-bet-ai-api',
+      '      * cache_miss',
+      '      GET [client] sports-bet-ai-api',
+      '        GET /api/espn/players/:id [server] stats-upstream',
+      '          router - /api/espn/players/:id [internal] stats-upstream',
+      '    calculate_prediction [internal] sports-bet-ai-api',
+      '      * prediction_generated',
+      '      apply_injury_adjustment [internal] sports-bet-ai-api',
+      '      calculate_confidence [internal] sports-bet-ai-api',
+      '    insert … predictions [client] sports-bet-ai-api',
     ]);
 
-    // The server span's children started in the flow's order (start times are whole milliseconds).
-    const steps = roots[0]!.children.map((child) => child.span);
+    // The router span (@opentelemetry/instrumentation-koa) sits between the server span and the handler's.
+    const routerNode = findNode(roots, 'router - /api/v1/nba/predictions');
+    expect(routerNode.span.attributes).to.deep.equal({
+      'koa.type': 'router',
+      'koa.name': '/api/v1/nba/predictions',
+      'http.route': '/api/v1/nba/predictions',
+    });
+    // The handler's spans started in the flow's order (start times are whole milliseconds).
+    const steps = routerNode.children.map((child) => child.span);
     steps.slice(1).forEach((step, i) => expect(step.start_time >= steps[i]!.start_time, step.name).to.equal(true));
 
     const server = roots[0]!.span;
@@ -436,15 +458,14 @@ function suite(target: DatabaseTarget): void {
     }
     for (const node of allNodes(roots)) expect(node.span.context.trace_id).to.equal(traceId);
 
-    // pino records written inside the request carry its trace, in both processes.
-    const logs = (proc: ServiceProcess): Array<Record<string, unknown>> =>
-      proc.spans.otherLines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
-    const created = logs(api).find((log) => log.msg === 'predictions created' && log.trace_id === traceId);
+    // pino records written inside the request carry its trace, in both processes. pino and the
+    // console exporter write to stdout separately, so a record may arrive after the spans.
+    const created = await logRecord(api, (log) => log.msg === 'predictions created' && log.trace_id === traceId);
     expect(created, 'API log line').to.include({ count: 1, predictionType: 'points' });
-    expect(created!.span_id).to.equal(server.context.span_id);
-    const served = logs(upstream).find((log) => log.msg === 'stats served' && log.trace_id === traceId);
+    expect(created!.span_id).to.equal(routerNode.span.context.span_id);
+    const served = await logRecord(upstream, (log) => log.msg === 'stats served' && log.trace_id === traceId);
     expect(served, 'upstream log line').to.include({ playerId: TATUM });
-    expect(served!.span_id).to.equal(client.children[0]!.span.context.span_id);
+    expect(served!.span_id).to.equal(client.children[0]!.children[0]!.span.context.span_id);
   });
 
   it('exports the same trace over OTLP: same tree, attributes typed as declared', async () => {
@@ -454,15 +475,15 @@ function suite(target: DatabaseTarget): void {
     const received = await collector.waitFor(
       () => {
         const spans = collector.spans().filter((s) => s.traceId === traceId);
-        return spans.length === 9 ? spans : undefined;
+        return spans.length === 11 ? spans : undefined;
       },
       5000,
       () => `trace ${traceId}: ${collector.spans().filter((s) => s.traceId === traceId).map((s) => s.name).join(', ')}`,
     );
-    const fromConsole = await traceTree([api, upstream], traceId, (spans) => spans.length === 9);
+    const fromConsole = await traceTree([api, upstream], traceId, (spans) => spans.length === 11);
     const fromOtlp = buildTree(received.map(fromReceived), byStart);
     expect(renderTree(fromOtlp, label)).to.deep.equal(renderTree(fromConsole, label));
-    expect(renderTree(fromOtlp, label)).to.have.length(11);
+    expect(renderTree(fromOtlp, label)).to.have.length(13);
 
     const typesOf = (name: string): Record<string, string> => received.find((s) => s.name === name)!.attributeTypes;
     expect(typesOf('calculate_prediction')).to.deep.equal({
@@ -512,7 +533,8 @@ function suite(target: DatabaseTarget): void {
     expect(predictions[2]!.value).to.equal(0);
     const roots = await traceTree([api, upstream], response.body.traceId, (spans) =>
       spans.some((s) => s.kind === 'SERVER' && s.service === 'sports-bet-ai-api') &&
-      spans.filter((s) => s.service === 'stats-upstream').length === 3,
+      // A server span and its router span for each upstream call.
+      spans.filter((s) => s.service === 'stats-upstream').length === 6,
     );
     const load = findNode(roots, 'load_player_stats');
     expect(load.children.map((c) => [c.span.name, c.span.attributes['peer.service'], c.children.length])).to.deep.equal([
@@ -616,11 +638,13 @@ function suite(target: DatabaseTarget): void {
       const roots = await traceTree([failingApi], traceId, (spans) => spans.some((s) => s.kind === 'SERVER'));
       expect(renderTree(roots, label)).to.deep.equal([
         'POST /api/v1/nba/predictions [server] sports-bet-ai-api',
-        '  select … players [client] sports-bet-ai-api',
-        '  load_player_stats [internal] sports-bet-ai-api',
-        '    * cache_miss',
+        '  router - /api/v1/nba/predictions [internal] sports-bet-ai-api',
         '    * exception',
-        '    GET [client] sports-bet-ai-api',
+        '    select … players [client] sports-bet-ai-api',
+        '    load_player_stats [internal] sports-bet-ai-api',
+        '      * cache_miss',
+        '      * exception',
+        '      GET [client] sports-bet-ai-api',
       ]);
       expect(roots[0]!.span.status.code).to.equal('ERROR');
       expect(roots[0]!.span.attributes['http.response.status_code']).to.equal(502);
