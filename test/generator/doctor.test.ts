@@ -8,7 +8,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { startCollector } from '../collector';
 import { manifest, tempDir } from './support';
 
@@ -98,7 +98,7 @@ describe('spanwright doctor', function () {
       writeFileSync(manifest, readFileSync(join(ROOT, 'tracing.yaml'), 'utf8').replace('name: sports-bet-ai-api', 'name: renamed-api'));
       const run = doctor(['--manifest', manifest], {});
       const line = run.stdout.split('\n').find((l) => l.startsWith('spanwright: generated files differ'));
-      expect(line).to.match(new RegExp(`^spanwright: generated files differ from ${manifest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: generated/[A-Za-z-]+\\.(ts|md)(, generated/[A-Za-z-]+\\.(ts|md))*; run npm run gen$`));
+      expect(line).to.match(new RegExp(`^spanwright: generated files differ from ${manifest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: generated/[A-Za-z-]+\\.(ts|md)(, generated/[A-Za-z-]+\\.(ts|md))*; run npx spanwright gen --manifest ${relative(ROOT, manifest).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
       expect(line).to.include('generated/manifest.ts');
       expect(run.code).to.equal(1);
     } finally {
