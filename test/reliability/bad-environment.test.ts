@@ -23,7 +23,7 @@ interface EnvCase {
 }
 
 /** The configuration lines OTEL_LOG_LEVEL=info adds, left out of the comparison; the OTLP export line stays in. */
-const INFO_LINE = /^spanwright: (tracing enabled|sampling|console export|batch|instrumentations|resource attributes|spans at exit)/;
+const INFO_LINE = /^spanwright: (tracing enabled|sampling|propagators|console export|batch|instrumentations|resource attributes|spans at exit)/;
 
 const ASCII_SECRET = 'SECRET123';
 /** Header values no exporter can send: a newline, a tab, a non-ASCII letter, each after the secret. */

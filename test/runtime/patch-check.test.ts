@@ -55,7 +55,7 @@ describe('runtime: instrumentation proven to have patched (child processes)', fu
   it('CJS, knex loaded before the bootstrap: the start-up line, not repeated', async () => {
     const { problems } = await checked('koa-app.ts', { ...ALL_INSTRUMENTATION, pino: false }, { UPSTREAM_URL: 'http://127.0.0.1:1' }, { path: '/api/v1/nba/predictions/1', preload: ['knex'] });
     expect(problems).to.deep.equal([
-      'spanwright: knex was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first (node --require ./dist/generated/bootstrap.js …)',
+      'spanwright: knex was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first: node --import tsx --import ./generated/bootstrap.ts test/runtime/fixtures/koa-app.ts',
     ]);
   });
 

@@ -105,7 +105,7 @@ describe('spanwright dev in Chromium', function () {
     const expected = treeOrder(spans);
     // The upstream's server spans are in the API's trace, under its client spans.
     const upstream = expected.filter((row) => row.service === 'stats-upstream');
-    expect(upstream.map((row) => row.name)).to.deep.equal(['GET /api/espn/players/:id', 'GET /api/espn/players/:id']);
+    expect(upstream.map((row) => row.name)).to.deep.equal(['GET /api/espn/players/:id', 'router - /api/espn/players/:id', 'GET /api/espn/players/:id', 'router - /api/espn/players/:id']);
     expect(expected[0]).to.include({ name: 'POST /api/v1/nba/predictions', service: 'sports-bet-ai-api', depth: 0 });
 
     await page.goto(viewer.uiUrl);
@@ -123,9 +123,11 @@ describe('spanwright dev in Chromium', function () {
     expect(new Set(shown.map((r) => r.service))).to.deep.equal(new Set(['sports-bet-ai-api', 'stats-upstream']));
     // Each upstream server span sits one level under the API's client span that called it.
     for (const [index, r] of shown.entries()) {
-      if (r.service !== 'stats-upstream') continue;
+      if (r.service !== 'stats-upstream' || r.name !== 'GET /api/espn/players/:id') continue;
       const parent = shown[index - 1]!;
       expect(parent).to.include({ name: 'GET', service: 'sports-bet-ai-api', depth: r.depth - 1 });
+      // and its Koa router span one level under it
+      expect(shown[index + 1]).to.include({ name: 'router - /api/espn/players/:id', service: 'stats-upstream', depth: r.depth + 1 });
     }
   });
 
