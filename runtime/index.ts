@@ -1,6 +1,6 @@
 // The public runtime: what generated code and services import.
-export * from './model';
-import { runSpan as runSpanCore } from './helper';
+export * from './manifest/model';
+import { runSpan as runSpanCore } from './helpers/span-core';
 /**
  * A plain property, not a re-export: TypeScript compiles `export { x } from`
  * to a getter, and generated helpers read this one on every call.
@@ -16,16 +16,16 @@ export {
   type EventDefinition,
   type AttributeMapper,
   type ReadonlyAttributes,
-} from './helper';
-export { tracingState, setTracingEnabled } from './state';
+} from './helpers/span-core';
+export { tracingState, setTracingEnabled } from './helpers/state';
 export {
   startTracing,
   activeTracing,
   shutdown,
   type TracingHandle,
   type StartOptions,
-} from './start';
-export { onShutdown } from './shutdown';
+} from './sdk/start';
+export { onShutdown } from './sdk/shutdown';
 export {
   resolveConfig,
   type ResolvedConfig,
@@ -34,10 +34,10 @@ export {
   type OtlpProtocol,
   type ConsoleFormat,
   type LogLevel,
-} from './config';
-export { describeConfig } from './describe';
-export { runDoctor, diagnose, doctorLines, probeEndpoint, type DoctorReport } from './doctor';
-export type { ExportStats } from './export-stats';
+} from './config/resolve';
+export { describeConfig } from './doctor/describe';
+export { runDoctor, diagnose, doctorLines, probeEndpoint, type DoctorReport } from './doctor/doctor';
+export type { ExportStats } from './export/accounting';
 export {
   span,
   traced,
@@ -48,6 +48,6 @@ export {
   recordException,
   getTraceId,
   getSpanId,
-} from './api';
-export { traceFields, traceMixin, createLogger, type TraceFields } from './log-correlation';
-export * from './conformance';
+} from './helpers/seed-api';
+export { traceFields, traceMixin, createLogger, type TraceFields } from './helpers/log-correlation';
+export * from './conformance/check';

@@ -13,7 +13,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { machine, median, spread, table, writeResults } from '../lib/results';
 // The compiled encoder, as the bootstrap runs it.
-const { encodeTraceExportRequest } = require('../../runtime/dist/otlp-protobuf') as typeof import('../../runtime/otlp-protobuf');
+const { encodeTraceExportRequest } = require('../../runtime/dist/export/protobuf-encoder') as typeof import('../../runtime/export/protobuf-encoder');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const BATCH = 512; // OTEL_BSP_MAX_EXPORT_BATCH_SIZE's default

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { ManifestModel, SpanModel } from '../../runtime/model';
+import type { ManifestModel, SpanModel } from '../../runtime/manifest/model';
 import { diffManifests, findRenames, type Change } from '../../generator/diff';
-import { attribute, event, manifestWith, span } from '../conformance/fixtures/predictions-model';
+import { attribute, event, manifestWith, span } from '../runtime/conformance/fixtures/predictions-model';
 
 const base = (): SpanModel =>
   span(

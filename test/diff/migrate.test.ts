@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { Project } from 'ts-morph';
-import type { EventModel, ManifestModel } from '../../runtime/model';
+import type { EventModel, ManifestModel } from '../../runtime/manifest/model';
 import { findRenames } from '../../generator/diff';
 import { planMigration, previousManifest } from '../../generator/migrate';
-import { attribute, event, manifestWith, span } from '../conformance/fixtures/predictions-model';
+import { attribute, event, manifestWith, span } from '../runtime/conformance/fixtures/predictions-model';
 
 /** Plans the migration of one in-memory file and returns it rewritten. */
 function migrate(oldManifest: ManifestModel, newManifest: ManifestModel, source: string): { text: string; edits: string[] } {

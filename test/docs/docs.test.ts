@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDocs } from '../../generator/docs';
-import { attribute, event, manifestWith, span } from '../conformance/fixtures/predictions-model';
+import { attribute, event, manifestWith, span } from '../runtime/conformance/fixtures/predictions-model';
 import { docsModel } from './fixtures/predictions/model';
 
 // UPDATE_GOLDEN=1 npx mocha test/docs/docs.test.ts rewrites the golden file.

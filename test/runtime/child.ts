@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import path from 'node:path';
-import type { ManifestModel } from '../../runtime/model';
+import type { ManifestModel } from '../../runtime/manifest/model';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BOOTSTRAP = path.join(__dirname, 'fixtures', 'bootstrap.ts');

@@ -1,5 +1,5 @@
 /** A ManifestModel built by hand, as the generator would emit it, for runtime tests. */
-import type { EnvironmentModel, InstrumentationModel, ManifestModel } from '../../runtime/model';
+import type { EnvironmentModel, InstrumentationModel, ManifestModel } from '../../runtime/manifest/model';
 
 export const NO_INSTRUMENTATION: InstrumentationModel = {
   http: false,

@@ -12,9 +12,9 @@ import {
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { resetTracerCache } from '../../runtime/helper';
-import { setTracingEnabled } from '../../runtime/state';
-import { SpanwrightTracerProvider } from '../../runtime/unsampled-shortcut';
+import { resetTracerCache } from '../../runtime/helpers/span-core';
+import { setTracingEnabled } from '../../runtime/helpers/state';
+import { SpanwrightTracerProvider } from '../../runtime/sampling/unsampled-provider';
 
 export interface TestProvider {
   readonly exporter: InMemorySpanExporter;
