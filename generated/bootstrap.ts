@@ -2,7 +2,7 @@
 // Regenerate with: npx spanwright gen
 /* eslint-disable */
 
-import { startTracing } from '@spanwright/runtime';
+import { startTracing } from '@spanwright/runtime/generated';
 import { manifest } from './manifest.js';
 
 /** Tracing as the manifest and the environment configure it; started before the service loads. */

@@ -2,7 +2,7 @@
 // Regenerate with: npx spanwright gen
 /* eslint-disable */
 
-import type { ManifestModel } from '@spanwright/runtime';
+import type { ManifestModel } from '@spanwright/runtime/generated';
 
 /** tracing.yaml, resolved: defaults applied, refs inlined, OpenTelemetry keys and TypeScript names worked out. */
 export const manifest: ManifestModel = {

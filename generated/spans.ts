@@ -2,10 +2,10 @@
 // Regenerate with: npx spanwright gen
 /* eslint-disable */
 
-import { type EventDefinition, runSpan, type SpanDefinition, SpanKind, TypedSpan } from '@spanwright/runtime';
+import { type EventDefinition, runSpan, type SpanDefinition, SpanKind, TypedSpan } from '@spanwright/runtime/generated';
 
 /** The untyped seed-style API, for code without a manifest entry yet; the helpers below are preferred. */
-export { addSpanAttributes, addSpanEvent, getSpanId, getTraceId, recordException, span, traced, tracedAsync, tracedMethod } from '@spanwright/runtime';
+export { addSpanAttributes, addSpanEvent, getSpanId, getTraceId, recordException, span, traced, tracedAsync, tracedMethod } from '@spanwright/runtime/generated';
 
 /** The instrumentation scope of every helper: the manifest's service name. */
 const scope = 'sports-bet-ai-api';

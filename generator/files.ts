@@ -64,8 +64,11 @@ export function readManifestFile(file: string): string {
   }
 }
 
-/** The package generated code imports the runtime from, in this repository as in a user's project. */
+/** The runtime package, in this repository as in a user's project. */
 export const RUNTIME_PACKAGE = '@spanwright/runtime';
+
+/** The runtime's entry for generated code: the helper core, `startTracing`, the manifest type. */
+export const RUNTIME_GENERATED_ENTRY = `${RUNTIME_PACKAGE}/generated`;
 
 /** The folder of the nearest package.json at or above `dir`, if any. */
 export function packageRoot(dir: string): string | undefined {

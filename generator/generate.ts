@@ -7,7 +7,7 @@ import { ManifestError, sortDiagnostics } from './diagnostics';
 import { DOCS_FILE, renderDocs } from './docs';
 import { emitBootstrap, emitManifest, emitSpans, type EmitContext } from './emit';
 import { commentText } from './emit/ts';
-import { RUNTIME_PACKAGE } from './files';
+import { RUNTIME_GENERATED_ENTRY } from './files';
 import { load } from './load';
 import { buildModel } from './model';
 import { validate } from './validate';
@@ -17,7 +17,7 @@ export interface GenerateOptions {
   readonly file?: string;
   /** How the manifest is named in the generated headers, JSDoc and `manifest.source`. Default: `file`. */
   readonly source?: string;
-  /** Module the generated files import the runtime from. Default: `@spanwright/runtime`. */
+  /** Module the generated files import the runtime from. Default: `@spanwright/runtime/generated`. */
   readonly runtimeImport?: string;
   /** The command the headers say regenerates the files. Default: `npx spanwright gen`. */
   readonly regenerate?: string;
@@ -39,7 +39,7 @@ export function generate(text: string, options: GenerateOptions = {}): Map<strin
   const ctx: EmitContext = {
     // Headers and JSDoc name the manifest inside comments; a path may hold `*/` or a newline.
     source: commentText(model.source),
-    runtimeImport: options.runtimeImport ?? RUNTIME_PACKAGE,
+    runtimeImport: options.runtimeImport ?? RUNTIME_GENERATED_ENTRY,
     regenerate: options.regenerate ?? 'npx spanwright gen',
   };
   return new Map([

@@ -5,4 +5,4 @@ export { ManifestError, formatDiagnostics, codeFrame, type Diagnostic } from './
 export { load, positionOf, type LoadedManifest } from './load';
 export { validate, schemaPath } from './validate';
 export { buildModel, DEFAULTS } from './model';
-export { RUNTIME_PACKAGE, sourceName, writeFiles, changedFiles, regenerateCommand, headerRegenerateCommand } from './files';
+export { RUNTIME_PACKAGE, RUNTIME_GENERATED_ENTRY, sourceName, writeFiles, changedFiles, regenerateCommand, headerRegenerateCommand } from './files';

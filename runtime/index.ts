@@ -1,43 +1,10 @@
-// The public runtime: what generated code and services import.
-export * from './manifest/model';
-import { runSpan as runSpanCore } from './helpers/span-core';
 /**
- * A plain property, not a re-export: TypeScript compiles `export { x } from`
- * to a getter, and generated helpers read this one on every call.
+ * `@spanwright/runtime`: the user API. What a service (and the spanwright CLI) calls: start and
+ * stop tracing, the seed-style helpers, log correlation, conformance checks, doctor. Generated
+ * code imports `@spanwright/runtime/generated`; tests `@spanwright/runtime/testing`.
  */
-export const runSpan = runSpanCore;
-export {
-  TypedSpan,
-  endAround,
-  failSpan,
-  resetTracerCache,
-  SpanKind,
-  type SpanDefinition,
-  type EventDefinition,
-  type AttributeMapper,
-  type ReadonlyAttributes,
-} from './helpers/span-core';
-export { tracingState, setTracingEnabled } from './helpers/state';
-export {
-  startTracing,
-  activeTracing,
-  shutdown,
-  type TracingHandle,
-  type StartOptions,
-} from './sdk/start';
-export { onShutdown } from './sdk/shutdown';
-export {
-  resolveConfig,
-  type ResolvedConfig,
-  type ConfigResult,
-  type OtlpConfig,
-  type OtlpProtocol,
-  type ConsoleFormat,
-  type LogLevel,
-} from './config/resolve';
-export { describeConfig } from './doctor/describe';
-export { runDoctor, diagnose, doctorLines, probeEndpoint, type DoctorReport } from './doctor/doctor';
-export type { ExportStats } from './export/accounting';
+export { startTracing, activeTracing, shutdown, type TracingHandle, type StartOptions } from './sdk/start';
+export { onShutdown, type ShutdownSignal } from './sdk/shutdown';
 export {
   span,
   traced,
@@ -48,6 +15,39 @@ export {
   recordException,
   getTraceId,
   getSpanId,
+  type SpanOptions,
 } from './helpers/seed-api';
 export { traceFields, traceMixin, createLogger, type TraceFields } from './helpers/log-correlation';
-export * from './conformance/check';
+export {
+  checkConformance,
+  assertConformance,
+  formatConformanceReport,
+  spanFromConsoleJson,
+  ConformanceError,
+  ConformanceSpanProcessor,
+  SEMCONV_NAMESPACES,
+  type CheckableSpan,
+  type ConsoleJsonSpan,
+  type ConformanceOptions,
+  type ConformanceProcessorOptions,
+  type ConformanceResult,
+  type ConformanceCoverage,
+  type SpanCoverage,
+  type EventCoverage,
+  type AttributeCoverage,
+  type Violation,
+  type ViolationRule,
+} from './conformance/check';
+export { runDoctor, diagnose, doctorLines, probeEndpoint, type DoctorReport } from './doctor/doctor';
+export { describeConfig } from './doctor/describe';
+export {
+  resolveConfig,
+  type ResolvedConfig,
+  type ConfigResult,
+  type OtlpConfig,
+  type OtlpProtocol,
+  type ConsoleFormat,
+  type LogLevel,
+} from './config/resolve';
+export type { ExportStats } from './export/counters';
+export type * from './manifest/model';

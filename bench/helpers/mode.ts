@@ -15,7 +15,7 @@ import {
 import type { ExportResult } from '@opentelemetry/core';
 // The compiled output users run (npm run build), not tsx's transpile of the sources: esbuild
 // turns every export into a getter, which would tax the generated side only. Types from the sources.
-const { setTracingEnabled } = require('../../runtime/dist') as typeof import('../../runtime/index');
+const { setTracingEnabled } = require('../../runtime/dist/testing') as typeof import('../../runtime/testing');
 const { spans } = require('../../dist/generated/spans') as typeof import('../../generated/spans');
 import type { Mode, ModeResult, Variant } from './run';
 

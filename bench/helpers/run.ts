@@ -31,7 +31,7 @@ export interface ModeResult {
   rounds: Record<Variant, number[]>;
 }
 
-/** Targets from the issue: generated vs hand-written, and tracing off vs plain. */
+/** The targets docs/performance.md states: generated vs hand-written, and tracing off vs plain. */
 const targets = { generatedVsHand: 1.05, offVsPlain: 1.1 };
 
 /**

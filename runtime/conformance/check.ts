@@ -150,7 +150,7 @@ export interface CheckableSpan {
   readonly parentSpanContext?: { readonly spanId: string };
 }
 
-/** One span as the console exporter prints it with `OTEL_EXPORTER_CONSOLE_FORMAT=json` (design.md). */
+/** One span as the console exporter prints it with `OTEL_EXPORTER_CONSOLE_FORMAT=json` (docs/configuration.md). */
 export interface ConsoleJsonSpan {
   readonly name: string;
   /** `INTERNAL`, `SERVER`, `CLIENT`, `PRODUCER` or `CONSUMER`. */

@@ -31,7 +31,10 @@ export interface StartOptions {
   readonly exit?: (code: number) => void;
   /** Extra span processors (e.g. an in-memory exporter in tests). */
   readonly spanProcessors?: readonly SpanProcessor[];
-  /** Register the import-in-the-middle ESM hook when `module.register` exists. Default: SPANWRIGHT_ESM_HOOK (true). */
+  /**
+   * Register the import-in-the-middle ESM hook (when `module.register` exists): `true`, `false`, or
+   * `'auto'`, only when the main script is an ES module. Default: SPANWRIGHT_ESM_HOOK, else `'auto'`.
+   */
   readonly esmHook?: boolean | 'auto';
 }
 

@@ -197,7 +197,7 @@ describe('consumer (slow integration): the packed packages in a fresh project of
         expect(out).to.include('wrote generated/spans.ts');
         expect(readdirSync(join(dir(), 'generated')).sort()).to.deep.equal(['TRACING.md', 'bootstrap.ts', 'manifest.ts', 'spans.ts']);
         expect(readFileSync(join(dir(), 'generated', 'bootstrap.ts'), 'utf8')).to.include(
-          "import { startTracing } from '@spanwright/runtime';\nimport { manifest } from './manifest.js';\n",
+          "import { startTracing } from '@spanwright/runtime/generated';\nimport { manifest } from './manifest.js';\n",
         );
       });
 
@@ -205,6 +205,12 @@ describe('consumer (slow integration): the packed packages in a fresh project of
         const result = tsc(dir(), 'tsconfig.json');
         expect(`${result.stdout}${result.stderr}`).to.equal('');
         expect(result.status).to.equal(0);
+      });
+
+      it('a test of the service through the testing entry: the in-memory provider records the helper span, the user API checks it; internals are not exported', () => {
+        const args = setup.run === 'tsx' ? ['--import', 'tsx', 'src/self-test.ts'] : ['dist/src/self-test.js'];
+        const out = ok(process.execPath, args, dir());
+        expect(JSON.parse(out.trim())).to.deep.equal({ spans: ['score_order'], violations: 0, refused: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
       });
 
       it(`an undeclared attribute does not compile (${MISUSE_ERROR})`, () => {

@@ -120,6 +120,32 @@ process.on('SIGTERM', () => {
 });
 `;
 
+/**
+ * A service's own test, through the public entries only: the testing entry's in-memory provider
+ * records the helper's span, the user API checks it against the manifest. Then an internal
+ * module, which the package does not export, must be refused. Prints one JSON line.
+ */
+export const SELF_TEST = `import { checkConformance } from '@spanwright/runtime';
+import { startTestProvider } from '@spanwright/runtime/testing';
+import { manifest } from '../generated/manifest.js';
+import { spans } from '../generated/spans.js';
+
+const provider = startTestProvider();
+spans.scoreOrder({ orderId: '1', itemCount: 2 }, (span) => span.scored({ score: 0.5 }));
+const recorded = provider.spans();
+const result = checkConformance(recorded, manifest);
+await provider.stop();
+
+const internal = '@spanwright/runtime/dist/helpers/state.js';
+let refused = 'imported';
+try {
+  await import(internal);
+} catch (error) {
+  refused = (error as { code?: string }).code ?? String(error);
+}
+console.log(JSON.stringify({ spans: recorded.map((s) => s.name), violations: result.violations.length, refused }));
+`;
+
 /** An attribute the manifest does not declare: must not compile. */
 export const MISUSE = `import { spans } from '../generated/spans.js';
 
@@ -128,6 +154,14 @@ spans.scoreOrder({ orderId: '1', colour: 'red' }, () => undefined);
 
 /** TypeScript's code for an object literal with an unknown property. */
 export const MISUSE_ERROR = 'TS2353';
+
+/** The script as a CommonJS module can run it: imports on top, the rest in an async function (no top-level await). */
+function wrapAsync(script: string): string {
+  const lines = script.split('\n');
+  const imports = lines.filter((line) => line.startsWith('import '));
+  const body = lines.filter((line) => !line.startsWith('import ') && line !== '');
+  return `${imports.join('\n')}\n\nvoid (async () => {\n${body.map((line) => `  ${line}`).join('\n')}\n})();\n`;
+}
 
 /** Writes one set-up's sub-project: package.json, tsconfig.json, tracing.yaml, src/. */
 export function writeProject(dir: string, setup: Setup): void {
@@ -151,5 +185,6 @@ export function writeProject(dir: string, setup: Setup): void {
   writeFileSync(join(dir, 'tsconfig.misuse.json'), json({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, include: ['misuse', 'generated'] }));
   writeFileSync(join(dir, 'tracing.yaml'), MANIFEST);
   writeFileSync(join(dir, 'src', 'main.ts'), MAIN);
+  writeFileSync(join(dir, 'src', 'self-test.ts'), setup.type === 'module' ? SELF_TEST : wrapAsync(SELF_TEST));
   writeFileSync(join(dir, 'misuse', 'misuse.ts'), MISUSE);
 }

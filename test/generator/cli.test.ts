@@ -44,7 +44,7 @@ describe('spanwright CLI (bin/spanwright.js)', function () {
     );
     expect(readdirSync(out()).sort()).to.deep.equal(['TRACING.md', 'bootstrap.ts', 'manifest.ts', 'spans.ts']);
     // Outside the spanwright package, generated code imports the installed runtime.
-    expect(readFileSync(out('spans.ts'), 'utf8')).to.include("from '@spanwright/runtime';");
+    expect(readFileSync(out('spans.ts'), 'utf8')).to.include("from '@spanwright/runtime/generated';");
     expect(readFileSync(out('spans.ts'), 'utf8')).to.include('calculatePrediction<R>(attributes: CalculatePredictionAttributes');
   });
 

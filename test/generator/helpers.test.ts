@@ -6,8 +6,7 @@ import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { SamplingDecision, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
 import * as runtime from '@spanwright/runtime';
-import { setTracingEnabled } from '@spanwright/runtime';
-import { startTestProvider, type TestProvider } from '../runtime/provider';
+import { setTracingEnabled, startTestProvider, type TestProvider } from '@spanwright/runtime/testing';
 import * as generated from '../fixtures/predictions/generated/spans';
 import { spans } from '../fixtures/predictions/generated/spans';
 

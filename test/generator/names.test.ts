@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { INVALID_SPAN_CONTEXT, trace } from '@opentelemetry/api';
-import { TypedSpan } from '../../runtime';
+import { TypedSpan } from '@spanwright/runtime/generated';
 import { ManifestError } from '../../generator';
 import { HANDLE_MEMBERS } from '../../generator/names';
 import { manifest } from './support';

@@ -21,7 +21,7 @@ function setDir(i: number): string {
 
 /** Generates `text` as `spanwright gen` would into a directory two levels under the repository. */
 export function generateForTypecheck(text: string, options: GenerateOptions = {}): Map<string, string> {
-  return generate(text, { runtimeImport: '../../../runtime', ...options });
+  return generate(text, { runtimeImport: '../../../runtime/generated', ...options });
 }
 
 /** Compiler errors of each set of generated files (name → text), as `file(line): message` lines. */

@@ -1,5 +1,5 @@
 /**
- * Every invalid environment value (issue 5, point 6; issue 16, points 1, 3, 4, 5) starts the compiled
+ * Every invalid environment value starts the compiled
  * service with exactly its one warning line on stderr, the value used instead
  * takes effect, and the service serves requests: a POST answers 200 and, where
  * tracing stays on, its trace reaches the collector.

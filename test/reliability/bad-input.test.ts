@@ -1,5 +1,5 @@
 /**
- * Bad input, widely (issue 5, point 6), against the compiled service over
+ * Bad input, widely, against the compiled service over
  * real HTTP, on SQLite and (with TEST_DATABASE_URL) PostgreSQL: a table of
  * malformed bodies, headers and requests, each with the status and error code
  * it must get; never a 500, the process alive and /healthz 200 after each,

@@ -1,5 +1,5 @@
 /**
- * Load (issue 5, point 5): LOAD_REQUESTS POSTs (2,000 in `npm test`, 20,000
+ * Load: LOAD_REQUESTS POSTs (2,000 in `npm test`, 20,000
  * under `npm run test:load`) at 100% sampling through the compiled API and
  * stats upstream, both exporting to a collector that keeps up. Afterwards the
  * collector holds exactly the spans the requests made: every trace id the

@@ -1,5 +1,5 @@
 /**
- * Collector outages (issue 5, point 3) against the compiled service: the
+ * Collector outages against the compiled service: the
  * collector down at start, going down mid-run, and slow (answers held past
  * OTEL_EXPORTER_OTLP_TIMEOUT), each followed by its coming back. Under each, a
  * steady load is served with its normal status and latencies like those of a

@@ -1,11 +1,11 @@
 /**
- * Shutdown under load (issue 5, point 4): 500 requests in flight, then SIGTERM
+ * Shutdown under load: 500 requests in flight, then SIGTERM
  * (and SIGINT) to the compiled service exporting over OTLP to the test
  * collector. Every request that got an answer has its whole trace at the
  * collector once the process has exited, and the process exits in bounded
  * time with the service's code. A queue overflow reports its dropped count,
  * and that count is exactly the spans produced minus the spans received.
- * SIGTERM mid-load with the collector up and down (issue 16, point 2): the
+ * SIGTERM mid-load with the collector up and down: the
  * runtime's count of spans produced equals those received plus those its drop
  * lines report, to the span.
  */

@@ -8,7 +8,7 @@ import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Knex } from 'knex';
-import { resetTracerCache, setTracingEnabled } from '@spanwright/runtime';
+import { resetTracerCache, setTracingEnabled } from '@spanwright/runtime/testing';
 import { createApp, type AppConfig } from '../../service/app';
 import { countRows, openDatabase, SEED_PLAYERS } from '../../service/db';
 import { createLogger } from '../../service/logger';

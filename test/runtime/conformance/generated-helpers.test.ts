@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { assertConformance, checkConformance } from '../../../runtime/conformance/check';
 import { manifest } from '../../fixtures/predictions/generated/manifest';
 import { spans } from '../../fixtures/predictions/generated/spans';
-import { startTestProvider, type TestProvider } from '../provider';
+import { startTestProvider, type TestProvider } from '@spanwright/runtime/testing';
 
 describe('conformance of the generated helpers', () => {
   let provider: TestProvider;

@@ -6,7 +6,7 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { JsonConsoleExporter, spanToJson } from '../../../runtime/export/console-json';
 import { TreeConsoleProcessor, renderTrace } from '../../../runtime/export/console-tree';
 import { span as runInSpan } from '../../../runtime/helpers/seed-api';
-import { startTestProvider } from '../provider';
+import { startTestProvider } from '@spanwright/runtime/testing';
 
 const TRACE = '7b2c8d1e9f0a4b3c8d7e6f5a4b3c2d1e';
 /** 2024-01-15T10:30:00.000Z */

@@ -13,8 +13,7 @@ import {
   tracedMethod,
 } from '../../../runtime/helpers/seed-api';
 import { createLogger, traceMixin } from '../../../runtime/helpers/log-correlation';
-import { setTracingEnabled } from '../../../runtime/helpers/state';
-import { startTestProvider, type TestProvider } from '../provider';
+import { setTracingEnabled, startTestProvider, type TestProvider } from '@spanwright/runtime/testing';
 
 class PredictionModel {
   constructor(private readonly base: number) {}

@@ -15,7 +15,7 @@ import { HttpServerInstrumentation, redactQuery, splitTarget } from '../../../ru
 import { createIgnoredPathTest } from '../../../runtime/instrumentation/registry';
 import { createSampler } from '../../../runtime/sampling/sampler';
 import { spans as helpers } from '../../../generated/spans';
-import { startTestProvider, type TestProvider } from '../provider';
+import { startTestProvider, type TestProvider } from '@spanwright/runtime/testing';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const PARENT_ID = 'b7ad6b7169203331';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ROOT_CONTEXT, SpanKind, TraceFlags, context, propagation, trace, type Attributes } from '@opentelemetry/api';
 import { createSampler, pathOf, routePattern } from '../../../runtime/sampling/sampler';
-import { startTestProvider, type TestProvider } from '../provider';
+import { startTestProvider, type TestProvider } from '@spanwright/runtime/testing';
 
 const sampled = (flags: number): boolean => (flags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
 

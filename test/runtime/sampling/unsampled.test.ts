@@ -9,7 +9,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import { ParentBasedSampler, SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
 import { spans as helpers } from '../../../generated/spans';
-import { startTestProvider, type TestProvider } from '../provider';
+import { startTestProvider, type TestProvider } from '@spanwright/runtime/testing';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const PARENT_ID = 'b7ad6b7169203331';

@@ -1,7 +1,7 @@
 /**
- * An in-process provider for runtime unit tests: spans go to an
- * InMemorySpanExporter; `stop()` removes every global it set, so other test
- * files in the same mocha process start clean.
+ * An in-process provider for tests, the runtime's own and a service's: spans go to an
+ * InMemorySpanExporter; `stop()` removes every global it set, so the next test file in the same
+ * mocha process starts clean.
  */
 import { context, propagation, trace } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -12,9 +12,9 @@ import {
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { resetTracerCache } from '../../runtime/helpers/span-core';
-import { setTracingEnabled } from '../../runtime/helpers/state';
-import { SpanwrightTracerProvider } from '../../runtime/sampling/unsampled-provider';
+import { resetTracerCache } from '../helpers/span-core';
+import { setTracingEnabled } from '../helpers/state';
+import { SpanwrightTracerProvider } from '../sampling/unsampled-provider';
 
 export interface TestProvider {
   readonly exporter: InMemorySpanExporter;
