@@ -12,7 +12,7 @@
  * Pure: config.ts calls it with what it already read.
  */
 import { envValue, parseBoolean } from './env-values';
-import { splitList, type EnvWarnings } from './propagators';
+import { readNameList, type EnvWarnings } from './name-list';
 
 export type ExporterName = 'otlp' | 'console';
 
@@ -51,19 +51,8 @@ export function seedConsoleSource(env: NodeJS.ProcessEnv, settingsName: string |
 function readList(env: NodeJS.ProcessEnv, warnings: EnvWarnings): ExporterName[] | undefined {
   const text = envValue(env, VARIABLE);
   if (text === undefined) return undefined;
-  const entries = splitList(text);
-  if (entries.length === 1 && entries[0] === 'none') return [];
-  const names: ExporterName[] = [];
-  for (const entry of entries) {
-    if ((EXPORTER_NAMES as readonly string[]).includes(entry)) {
-      if (!names.includes(entry as ExporterName)) names.push(entry as ExporterName);
-    } else if (entry === 'none') {
-      warnings.add(`${VARIABLE}=${JSON.stringify(text)}: none is ignored when other exporters are listed`);
-    } else {
-      const why = UNSUPPORTED.has(entry) ? 'is not supported by spanwright' : 'is not a known exporter';
-      warnings.add(`${VARIABLE} entry ${JSON.stringify(entry)} ${why} (known: otlp, console, none); ignoring it`);
-    }
-  }
+  const { none, names } = readNameList(text, { variable: VARIABLE, kind: 'exporter', known: EXPORTER_NAMES, unsupported: UNSUPPORTED }, warnings);
+  if (none) return [];
   if (names.length === 0) {
     warnings.invalid(VARIABLE, text, 'names no usable exporter', 'the exporters OTEL_EXPORTER_CONSOLE and OTEL_EXPORTER_OTLP_ENDPOINT give');
     return undefined;

@@ -14,7 +14,7 @@
  * Pure: config.ts calls it; install-sdk.ts builds the sampler from the result.
  */
 import { envValue, parseRatio } from './env-values';
-import type { EnvWarnings } from './propagators';
+import type { EnvWarnings } from './name-list';
 
 export type SamplerName =
   | 'always_on'

@@ -7,7 +7,7 @@
  * specification's default.
  */
 import { envValue, parseInteger } from './env-values';
-import type { EnvWarnings } from './propagators';
+import type { EnvWarnings } from './name-list';
 
 export interface SpanLimitsConfig {
   readonly attributeCountLimit: number;

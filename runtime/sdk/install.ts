@@ -13,7 +13,7 @@ import type { ResolvedConfig } from '../config/resolve';
 import { setTracingEnabled } from '../helpers/state';
 import { SpanwrightTracerProvider } from '../sampling/unsampled-provider';
 import { createNamedSampler } from '../sampling/sampler';
-import { createPropagator } from '../config/propagators';
+import { createPropagator } from './propagator';
 import { JsonConsoleExporter, writeStdout } from '../export/console-json';
 import { TreeConsoleProcessor } from '../export/console-tree';
 import { createOtlpExporter } from '../export/otlp';
