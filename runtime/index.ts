@@ -20,16 +20,8 @@ export {
 export { traceFields, traceMixin, createLogger, type TraceFields } from './helpers/log-correlation';
 export {
   checkConformance,
-  assertConformance,
-  formatConformanceReport,
-  spanFromConsoleJson,
-  ConformanceError,
-  ConformanceSpanProcessor,
   SEMCONV_NAMESPACES,
-  type CheckableSpan,
-  type ConsoleJsonSpan,
   type ConformanceOptions,
-  type ConformanceProcessorOptions,
   type ConformanceResult,
   type ConformanceCoverage,
   type SpanCoverage,
@@ -38,6 +30,9 @@ export {
   type Violation,
   type ViolationRule,
 } from './conformance/check';
+export { spanFromConsoleJson, type CheckableSpan, type ConsoleJsonSpan } from './conformance/checkable';
+export { assertConformance, formatConformanceReport, ConformanceError } from './conformance/report';
+export { ConformanceSpanProcessor, type ConformanceProcessorOptions } from './conformance/processor';
 export { runDoctor, diagnose, doctorLines, probeEndpoint, type DoctorReport } from './doctor/doctor';
 export { describeConfig } from './doctor/describe';
 export {

@@ -11,6 +11,9 @@
  * never judged. It also reports coverage: which declared spans, attributes and
  * events were seen.
  *
+ * The span shape it reads is in checkable.ts, the readable report and `assertConformance` in
+ * report.ts, the development processor in processor.ts.
+ *
  * ```ts
  * import { assertConformance } from '@spanwright/runtime';
  * import { manifest } from '../../generated/manifest';
@@ -19,9 +22,9 @@
  * assertConformance(exporter.getFinishedSpans(), manifest, { requireFullCoverage: true });
  * ```
  */
-import { SpanKind, type AttributeValue, type Attributes, type Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SpanKind, type AttributeValue, type Attributes } from '@opentelemetry/api';
 import type { AttributeModel, AttributeType, EventModel, ManifestModel, SpanKindName, SpanModel } from '../manifest/model';
+import { KIND_BY_NAME, type CheckableSpan } from './checkable';
 
 /** What a violation is about; stable, for filtering and tests. */
 export type ViolationRule =
@@ -135,58 +138,6 @@ export const SEMCONV_NAMESPACES: readonly string[] = [
 
 /** Events the SDK or the helpers add to any span (`recordException`). */
 const ALWAYS_ALLOWED_EVENTS: ReadonlySet<string> = new Set(['exception']);
-
-/**
- * The minimum a span must offer to be checked: every SDK `ReadableSpan` has it,
- * and {@link spanFromConsoleJson} makes one from a console JSON line.
- */
-export interface CheckableSpan {
-  readonly name: string;
-  readonly kind: SpanKind;
-  readonly attributes: Attributes;
-  readonly events: readonly { readonly name: string; readonly attributes?: Attributes }[];
-  /** Only read with `checkParents`. */
-  readonly spanContext?: () => { readonly spanId: string };
-  readonly parentSpanContext?: { readonly spanId: string };
-}
-
-/** One span as the console exporter prints it with `OTEL_EXPORTER_CONSOLE_FORMAT=json` (docs/configuration.md). */
-export interface ConsoleJsonSpan {
-  readonly name: string;
-  /** `INTERNAL`, `SERVER`, `CLIENT`, `PRODUCER` or `CONSUMER`. */
-  readonly kind: string;
-  readonly context: { readonly span_id: string };
-  readonly parent: string | null;
-  readonly attributes: Readonly<Record<string, unknown>>;
-  readonly events: readonly { readonly name: string; readonly attributes?: Readonly<Record<string, unknown>> }[];
-}
-
-/**
- * A span printed by another process (console JSON, one object a line) as a
- * span the checker takes, so end-to-end suites can check child processes:
- * `checkConformance(records.map(spanFromConsoleJson), manifest)`.
- */
-export function spanFromConsoleJson(record: ConsoleJsonSpan): CheckableSpan {
-  const kind = KIND_BY_NAME[record.kind.toLowerCase() as SpanKindName];
-  const spanId = record.context.span_id;
-  return {
-    name: record.name,
-    // An unknown kind stays visible: it is reported as a wrong kind, not taken for INTERNAL.
-    kind: kind ?? (-1 as SpanKind),
-    attributes: record.attributes as Attributes,
-    events: record.events.map((event) => ({ name: event.name, attributes: (event.attributes ?? {}) as Attributes })),
-    spanContext: () => ({ spanId }),
-    ...(record.parent === null ? {} : { parentSpanContext: { spanId: record.parent } }),
-  };
-}
-
-const KIND_BY_NAME: Readonly<Record<SpanKindName, SpanKind>> = {
-  internal: SpanKind.INTERNAL,
-  server: SpanKind.SERVER,
-  client: SpanKind.CLIENT,
-  producer: SpanKind.PRODUCER,
-  consumer: SpanKind.CONSUMER,
-};
 
 const KIND_NAMES: Readonly<Record<number, SpanKindName>> = {
   [SpanKind.INTERNAL]: 'internal',
@@ -332,115 +283,6 @@ export function checkConformance(
     checkedSpans,
     ok: violations.length === 0 && anySeen && (!options.requireFullCoverage || fullySeen),
   };
-}
-
-/** Thrown by {@link assertConformance}; `result` holds the findings. */
-export class ConformanceError extends Error {
-  constructor(readonly result: ConformanceResult) {
-    super(formatConformanceReport(result));
-    this.name = 'ConformanceError';
-  }
-}
-
-/**
- * Like {@link checkConformance}, but throws a {@link ConformanceError} whose
- * message is the readable report when anything breaks the manifest, when no
- * declared span was seen at all, or (with `requireFullCoverage`) when a
- * declared span was never seen. Returns the result otherwise.
- */
-export function assertConformance(
-  spans: readonly CheckableSpan[],
-  manifest: ManifestModel,
-  options: ConformanceOptions = {},
-): ConformanceResult {
-  const result = checkConformance(spans, manifest, options);
-  if (!result.ok) throw new ConformanceError(result);
-  return result;
-}
-
-/**
- * A multi-line report: a summary line, one line per violation, then the
- * declared spans that were not seen. For example:
- *
- * ```text
- * tracing does not conform to the manifest: 1 violation; 2 of 3 declared spans seen
- *   calculate_prediction: attribute "app.player_count" must be int, got "3" (string) (2 times)
- *   not seen: apply_injury_adjustment
- * ```
- */
-export function formatConformanceReport(result: ConformanceResult): string {
-  const declared = result.coverage.spans.length;
-  const seen = result.coverage.spans.filter((span) => span.seen).length;
-  const problems = result.violations.length;
-  const headline = result.ok ? 'tracing conforms to the manifest' : 'tracing does not conform to the manifest';
-  const lines = [
-    `${headline}: ${problems} ${problems === 1 ? 'violation' : 'violations'}; ${seen} of ${declared} declared spans seen`,
-  ];
-  for (const violation of result.violations) {
-    lines.push(`  ${violation.message}${violation.count > 1 ? ` (${violation.count} times)` : ''}`);
-  }
-  if (seen === 0) {
-    lines.push(
-      result.checkedSpans === 0 && declared > 0
-        ? '  no span with a declared name was given (is the exporter attached, and were the helpers called?)'
-        : '  the manifest declares no spans',
-    );
-  } else {
-    const missing = result.coverage.spans.filter((span) => !span.seen).map((span) => span.name);
-    if (missing.length > 0) lines.push(`  not seen: ${missing.join(', ')}`);
-  }
-  return lines.join('\n');
-}
-
-/** Options of {@link ConformanceSpanProcessor}. */
-export interface ConformanceProcessorOptions extends Omit<ConformanceOptions, 'requireFullCoverage' | 'checkParents'> {
-  /** Check spans at all; default: `SPANWRIGHT_STRICT=1` in the environment. */
-  readonly enabled?: boolean;
-  /** Where warning lines go; default: `process.stderr`. */
-  readonly write?: (line: string) => void;
-}
-
-/**
- * A development span processor: with `SPANWRIGHT_STRICT=1` it checks every
- * ended span against the manifest and writes one warning line to stderr per
- * distinct violation (the first time it happens, not for every span):
- *
- * ```text
- * spanwright: conformance: calculate_prediction: attribute "app.foo" is not declared
- * ```
- *
- * Add it next to the exporting processor: `new ConformanceSpanProcessor(manifest)`.
- * It does nothing (and costs nearly nothing) when not enabled.
- */
-export class ConformanceSpanProcessor implements SpanProcessor {
-  /** Whether spans are checked. */
-  readonly enabled: boolean;
-  private readonly reported = new Set<string>();
-  private readonly write: (line: string) => void;
-
-  constructor(
-    private readonly manifest: ManifestModel,
-    private readonly options: ConformanceProcessorOptions = {},
-  ) {
-    this.enabled = options.enabled ?? process.env.SPANWRIGHT_STRICT === '1';
-    this.write = options.write ?? ((line) => process.stderr.write(line));
-  }
-
-  onStart(_span: Span, _parentContext: Context): void {}
-
-  onEnd(span: ReadableSpan): void {
-    if (!this.enabled) return;
-    const { violations } = checkConformance([span], this.manifest, this.options);
-    for (const violation of violations) {
-      if (this.reported.has(violation.message)) continue;
-      this.reported.add(violation.message);
-      this.write(`spanwright: conformance: ${violation.message}\n`);
-    }
-  }
-
-  async forceFlush(): Promise<void> {}
-
-  async shutdown(): Promise<void> {}
 }
 
 function checkAttributes(

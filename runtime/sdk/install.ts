@@ -124,7 +124,7 @@ export function installSdk(
     dropReporter.start();
   }
   if (env.SPANWRIGHT_STRICT === '1') {
-    const { ConformanceSpanProcessor } = require('../conformance/check') as typeof import('../conformance/check');
+    const { ConformanceSpanProcessor } = require('../conformance/processor') as typeof import('../conformance/processor');
     processors.push(new ConformanceSpanProcessor(manifest, { enabled: true, write: (text) => stderr(text.trimEnd()) }));
   }
   processors.push(...(options.spanProcessors ?? []));

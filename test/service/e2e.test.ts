@@ -20,7 +20,7 @@ import {
 import { startCollector, type Collector, type ReceivedSpan } from '../collector';
 import type { SpanRecord } from './span-log';
 import { buildTree, findNode, renderTree, allNodes, type SpanNode } from './span-tree';
-import { assertConformance, spanFromConsoleJson } from '../../runtime/conformance/check';
+import { assertConformance, spanFromConsoleJson } from '@spanwright/runtime';
 import { manifest } from '../../generated/manifest';
 
 const PREDICTIONS = '/api/v1/nba/predictions';

@@ -12,7 +12,7 @@ import {
   ConformanceError,
   ConformanceSpanProcessor,
   spanFromConsoleJson,
-} from '../../../runtime/conformance/check';
+} from '@spanwright/runtime';
 import { predictionsModel } from './fixtures/predictions-model';
 
 const manifest = predictionsModel();

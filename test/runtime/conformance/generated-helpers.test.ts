@@ -4,7 +4,7 @@
  * against that fixture's emitted manifest.
  */
 import { expect } from 'chai';
-import { assertConformance, checkConformance } from '../../../runtime/conformance/check';
+import { assertConformance, checkConformance } from '@spanwright/runtime';
 import { manifest } from '../../fixtures/predictions/generated/manifest';
 import { spans } from '../../fixtures/predictions/generated/spans';
 import { startTestProvider, type TestProvider } from '@spanwright/runtime/testing';
