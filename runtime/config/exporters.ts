@@ -9,10 +9,11 @@
  *   or an endpoint, that says otherwise gives one warning naming both.
  * - OTEL_TRACES_ENABLED=false / OTEL_SDK_DISABLED=true still turn everything off.
  *
- * Pure: config.ts calls it with what it already read.
+ * Pure: config/resolve.ts calls it with what it already read.
  */
 import { envValue, parseBoolean } from './env-values';
-import { readNameList, type EnvWarnings } from './name-list';
+import type { EnvWarnings } from './env-warnings';
+import { readNameList } from './name-list';
 
 export type ExporterName = 'otlp' | 'console';
 

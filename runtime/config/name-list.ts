@@ -2,12 +2,7 @@
  * The specification's comma-list variables (OTEL_PROPAGATORS, OTEL_TRACES_EXPORTER): one reading
  * of the list, with one wording for `none`, an unknown entry and one spanwright does not ship.
  */
-
-/** The warning sink resolve.ts passes in (its Warnings collector fits). */
-export interface EnvWarnings {
-  invalid(variable: string, given: string, expected: string, used: string): void;
-  add(text: string): void;
-}
+import type { EnvWarnings } from './env-warnings';
 
 /** Comma list, trimmed, lower case, empty entries dropped. */
 export function splitList(text: string): string[] {

@@ -8,7 +8,8 @@
  * sdk/propagator.ts builds the composite the provider registers.
  */
 import { envValue } from './env-values';
-import { readNameList, type EnvWarnings } from './name-list';
+import type { EnvWarnings } from './env-warnings';
+import { readNameList } from './name-list';
 
 export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'jaeger';
 

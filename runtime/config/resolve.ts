@@ -14,39 +14,19 @@ import type {
   PeerModel,
   SamplingRuleModel,
 } from '../manifest/model';
-import {
-  envValue,
-  parseBoolean,
-  parseHttpUrl,
-  parseInteger,
-  parseKeyValueList,
-  parseRatio,
-} from './env-values';
-import { headerProblem } from './header-rules';
-import { redactUrl } from './redact';
-import { SecretHeaders } from './secret-headers';
+import { envValue, parseBoolean, parseKeyValueList, parseRatio } from './env-values';
+import { MAX_TIMER_MILLIS, readBoolean, readInteger, Warnings } from './env-warnings';
+import { resolveOtlp, specDefaultOtlp, type OtlpConfig } from './otlp-endpoint';
 import { resolvePropagators, type PropagatorsConfig } from './propagators';
 import { resolveSampler, seedRatioSource, type SamplerConfig } from './sampler';
-import { resolveExporters, seedConsoleSource, SPEC_DEFAULT_OTLP_ENDPOINT, type ExportersChoice } from './exporters';
+import { resolveExporters, seedConsoleSource, type ExportersChoice } from './exporters';
 import { resolveSpanLimits, type SpanLimitsConfig } from './span-limits';
 
-export type OtlpProtocol = 'grpc' | 'http/protobuf' | 'http/json';
+export type { OtlpConfig, OtlpProtocol } from './otlp-endpoint';
 export type ConsoleFormat = 'json' | 'tree';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
-const PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf', 'http/json'];
-
-export interface OtlpConfig {
-  readonly protocol: OtlpProtocol;
-  /** The URL spans are sent to (for http protocols, including `/v1/traces`). */
-  readonly url: string;
-  /** Which variable the URL came from, for diagnostics. */
-  readonly urlFrom: string;
-  /** Masked in every printable form. */
-  readonly headers: SecretHeaders;
-  readonly timeoutMillis: number;
-}
 
 export interface BatchConfig {
   readonly scheduledDelayMillis: number;
@@ -70,13 +50,13 @@ export interface ResolvedConfig {
   readonly ratio: number;
   /** The environment's route rules; empty for the `always_*` samplers. */
   readonly rules: readonly SamplingRuleModel[];
-  /** OTEL_TRACES_SAMPLER and where the sampler and its ratio came from (sampler-env.ts). */
+  /** OTEL_TRACES_SAMPLER and where the sampler and its ratio came from (config/sampler.ts). */
   readonly sampler: SamplerConfig;
   /** OTEL_PROPAGATORS (propagators.ts). */
   readonly propagators: PropagatorsConfig;
-  /** Which exporters run and why (exporter-env.ts); `console.enabled` and `otlp` follow it. */
+  /** Which exporters run and why (config/exporters.ts); `console.enabled` and `otlp` follow it. */
   readonly exporters: ExportersChoice;
-  /** OTEL_SPAN_* / OTEL_ATTRIBUTE_* limits (limits-env.ts). */
+  /** OTEL_SPAN_* / OTEL_ATTRIBUTE_* limits (config/span-limits.ts). */
   readonly spanLimits: SpanLimitsConfig;
   readonly console: { readonly enabled: boolean; readonly format: ConsoleFormat };
   /** Unset: no OTLP export. */
@@ -107,8 +87,6 @@ export const DEFAULTS = {
   console: false,
   consoleFormat: 'json' as ConsoleFormat,
   logLevel: 'warn' as LogLevel,
-  otlpTimeoutMillis: 10_000,
-  honeycombEndpoint: 'https://api.honeycomb.io',
   batch: {
     scheduledDelayMillis: 5000,
     exportTimeoutMillis: 30_000,
@@ -119,59 +97,8 @@ export const DEFAULTS = {
   dropReportIntervalMillis: 60_000,
 };
 
-/** Node keeps a timer's delay in a signed 32-bit integer and turns anything larger into 1 ms. */
-export const MAX_TIMER_MILLIS = 2_147_483_647;
 
 const quote = (value: string): string => JSON.stringify(value);
-
-/** Collects warnings in the one shape the design fixes. */
-class Warnings {
-  readonly lines: string[] = [];
-
-  invalid(variable: string, given: string, expected: string, used: string): void {
-    this.lines.push(`spanwright: ${variable}=${quote(given)} ${expected}; using ${used}`);
-  }
-
-  add(text: string): void {
-    this.lines.push(`spanwright: ${text}`);
-  }
-}
-
-function readBoolean(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: boolean,
-  usedNote: string,
-  warnings: Warnings,
-): boolean {
-  const text = envValue(env, name);
-  if (text === undefined) return fallback;
-  const value = parseBoolean(text);
-  if (value === undefined) {
-    warnings.invalid(name, text, 'is not true or false', `${fallback}${usedNote}`);
-    return fallback;
-  }
-  return value;
-}
-
-function readInteger(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  min: number,
-  warnings: Warnings,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const text = envValue(env, name);
-  if (text === undefined) return fallback;
-  const value = parseInteger(text, min);
-  if (value === undefined || value > max) {
-    const expected = max < Number.MAX_SAFE_INTEGER ? `is not a whole number from ${min} to ${max}` : `is not a whole number of ${min} or more`;
-    warnings.invalid(name, text, expected, String(fallback));
-    return fallback;
-  }
-  return value;
-}
 
 interface EnvironmentChoice {
   readonly name: string;
@@ -223,107 +150,6 @@ function readConsole(env: NodeJS.ProcessEnv, choice: EnvironmentChoice, warnings
   return { enabled, format };
 }
 
-/** `key=value` pairs from a header variable; malformed entries are reported without their text. */
-function readHeaderList(env: NodeJS.ProcessEnv, name: string, grpc: boolean, warnings: Warnings): Array<[string, string]> {
-  const text = envValue(env, name);
-  if (text === undefined) return [];
-  const list = parseKeyValueList(text);
-  for (const bad of list.invalid) {
-    warnings.add(`${name} entry ${bad.position} of ${list.count} is not key=value (value hidden); ignoring it`);
-  }
-  const pairs: Array<[string, string]> = [];
-  for (const [key, value] of list.pairs) {
-    const header = key.toLowerCase();
-    const problem = headerProblem(header, value, grpc);
-    if (problem === undefined) pairs.push([header, value]);
-    else warnings.add(`${name} header ${quote(header)} ${problem}; not sending it`);
-  }
-  return pairs;
-}
-
-/** `/v1/traces` appended to the base URL's path; its query (a token, say) stays a query. */
-function joinSignalPath(base: URL): string {
-  const url = new URL(base.href);
-  url.pathname = `${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}v1/traces`;
-  return url.href;
-}
-
-function readOtlp(env: NodeJS.ProcessEnv, warnings: Warnings): OtlpConfig | undefined {
-  const honeycombKey = envValue(env, 'HONEYCOMB_API_KEY');
-  let urlFrom: string | undefined;
-  let url: URL | undefined;
-  let isBase = false;
-  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
-    const text = envValue(env, name);
-    if (text === undefined) continue;
-    const parsed = parseHttpUrl(text);
-    if (parsed === undefined || parsed.port === '0') {
-      const next = name === 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' ? 'OTEL_EXPORTER_OTLP_ENDPOINT' : undefined;
-      const nextSet = next !== undefined && envValue(env, next) !== undefined;
-      warnings.invalid(
-        name,
-        redactUrl(text),
-        parsed === undefined ? 'is not an http:// or https:// URL' : 'has port 0, which nothing can be reached on',
-        nextSet ? next : honeycombKey !== undefined ? DEFAULTS.honeycombEndpoint : 'no OTLP export',
-      );
-      continue;
-    }
-    urlFrom = name;
-    url = parsed;
-    isBase = name === 'OTEL_EXPORTER_OTLP_ENDPOINT';
-    break;
-  }
-  if (url === undefined && honeycombKey !== undefined) {
-    url = new URL(DEFAULTS.honeycombEndpoint);
-    urlFrom = 'HONEYCOMB_API_KEY';
-    isBase = true;
-  }
-  if (url === undefined || urlFrom === undefined) return undefined;
-
-  const inferred: OtlpProtocol = url.port === '4317' ? 'grpc' : 'http/protobuf';
-  let protocol: OtlpProtocol = inferred;
-  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']) {
-    const text = envValue(env, name);
-    if (text === undefined) continue;
-    const lower = text.toLowerCase();
-    if ((PROTOCOLS as readonly string[]).includes(lower)) {
-      protocol = lower as OtlpProtocol;
-    } else {
-      const port = url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port;
-      warnings.invalid(name, text, `is not ${PROTOCOLS.slice(0, -1).join(', ')} or ${PROTOCOLS.at(-1)}`, `${inferred} (port ${port})`);
-    }
-    break;
-  }
-
-  const grpc = protocol === 'grpc';
-  const headers = new Map<string, string>([
-    ...readHeaderList(env, 'OTEL_EXPORTER_OTLP_HEADERS', grpc, warnings),
-    ...readHeaderList(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', grpc, warnings),
-  ]);
-  if (honeycombKey !== undefined) {
-    const problem = headerProblem('x-honeycomb-team', honeycombKey, grpc);
-    if (problem === undefined) headers.set('x-honeycomb-team', honeycombKey);
-    else warnings.add(`HONEYCOMB_API_KEY ${problem.replace(/^has a value with/, 'has')}; not sending x-honeycomb-team`);
-  }
-  // Credentials in the URL become a Basic header, so the URL itself holds no secret.
-  if (url.username !== '' || url.password !== '') {
-    if (!headers.has('authorization')) {
-      const basic = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-      headers.set('authorization', `Basic ${Buffer.from(basic).toString('base64')}`);
-    }
-    url.username = '';
-    url.password = '';
-  }
-
-  const timeoutName = envValue(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') !== undefined
-    ? 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'
-    : 'OTEL_EXPORTER_OTLP_TIMEOUT';
-  const timeoutMillis = readInteger(env, timeoutName, DEFAULTS.otlpTimeoutMillis, 1, warnings, MAX_TIMER_MILLIS);
-
-  const finalUrl = isBase && protocol !== 'grpc' ? joinSignalPath(url) : url.href;
-  return { protocol, url: finalUrl, urlFrom, headers: new SecretHeaders(headers), timeoutMillis };
-}
-
 function readResourceAttributes(env: NodeJS.ProcessEnv, warnings: Warnings): Record<string, string> {
   const text = envValue(env, 'OTEL_RESOURCE_ATTRIBUTES');
   if (text === undefined) return {};
@@ -369,13 +195,6 @@ function readEnabled(
   return { enabled: true };
 }
 
-/** OTLP to the specification's default endpoint, for OTEL_TRACES_EXPORTER=otlp with none given. */
-function specDefaultOtlp(env: NodeJS.ProcessEnv): OtlpConfig | undefined {
-  // The other OTLP variables' problems were reported by the first readOtlp.
-  const otlp = readOtlp({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: SPEC_DEFAULT_OTLP_ENDPOINT }, new Warnings());
-  return otlp === undefined ? undefined : { ...otlp, urlFrom: 'OTEL_TRACES_EXPORTER (default endpoint)' };
-}
-
 /** Resolves the whole runtime configuration; pure apart from reading `env`. */
 export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = process.env): ConfigResult {
   const warnings = new Warnings();
@@ -383,7 +202,7 @@ export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = 
   const choice = chooseEnvironment(manifest, env, warnings);
   const ratio = readRatio(env, choice, warnings);
   const seedConsole = readConsole(env, choice, warnings);
-  const seedOtlp = readOtlp(env, warnings);
+  const seedOtlp = resolveOtlp(env, warnings);
   const propagators = resolvePropagators(env, warnings);
   const sampler = resolveSampler(env, { ratio, from: seedRatioSource(env, choice.settings?.name) }, warnings);
   const exporters = resolveExporters(

@@ -11,10 +11,10 @@
  * - A seed variable that says something else than a specification variable
  *   gives one warning naming both; the specification's wins.
  *
- * Pure: config.ts calls it; install-sdk.ts builds the sampler from the result.
+ * Pure: config/resolve.ts calls it; sdk/install.ts builds the sampler from the result.
  */
 import { envValue, parseRatio } from './env-values';
-import type { EnvWarnings } from './name-list';
+import type { EnvWarnings } from './env-warnings';
 
 export type SamplerName =
   | 'always_on'
@@ -58,7 +58,7 @@ export interface SeedRatio {
   readonly from: string;
 }
 
-/** Where the seed's ratio (already resolved by config.ts) came from. */
+/** Where the seed's ratio (already resolved by config/resolve.ts) came from. */
 export function seedRatioSource(env: NodeJS.ProcessEnv, settingsName: string | undefined): string {
   const text = envValue(env, 'OTEL_SAMPLING_RATIO');
   if (text !== undefined && parseRatio(text) !== undefined) return 'OTEL_SAMPLING_RATIO';

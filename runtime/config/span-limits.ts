@@ -7,7 +7,7 @@
  * specification's default.
  */
 import { envValue, parseInteger } from './env-values';
-import type { EnvWarnings } from './name-list';
+import type { EnvWarnings } from './env-warnings';
 
 export interface SpanLimitsConfig {
   readonly attributeCountLimit: number;

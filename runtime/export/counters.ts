@@ -1,4 +1,4 @@
-/** Export counts kept by the OTLP pipeline (export-stats.ts); plain data, no SDK. */
+/** Export counts kept by the OTLP pipeline (export/accounting.ts); plain data, no SDK. */
 
 export interface ExportStats {
   /** Sampled spans that ended with OTLP export on: exported + dropped + queued + inFlight. */

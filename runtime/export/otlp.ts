@@ -4,7 +4,7 @@
  *
  * For the two protobuf protocols the exporter is the official one's parts (the
  * export delegate: transport, retries, timeouts, concurrency limit, response
- * handling) with our one-pass encoder (otlp-protobuf.ts) in place of
+ * handling) with our one-pass encoder (export/protobuf-encoder.ts) in place of
  * otlp-transformer's serializer: the same bytes, written in less than half the time.
  */
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';

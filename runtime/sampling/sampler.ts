@@ -71,7 +71,7 @@ export function createSampler(ratio: number, rules: readonly SamplingRuleModel[]
 }
 
 /**
- * The sampler OTEL_TRACES_SAMPLER names (sampler-env.ts): `always_*` as the SDK's, the ratio
+ * The sampler OTEL_TRACES_SAMPLER names (config/sampler.ts): `always_*` as the SDK's, the ratio
  * ones through RouteRuleSampler so the manifest's route rules still apply; `parentbased_*` wrapped.
  */
 export function createNamedSampler(name: SamplerName, ratio: number, rules: readonly SamplingRuleModel[]): Sampler {

@@ -11,7 +11,7 @@
  *
  * Valid only with a ParentBased sampler, so only the bootstrap's provider
  * (SpanwrightTracerProvider) hands out these tracers, and only when the
- * configured sampler is ParentBased (OTEL_TRACES_SAMPLER, sampler-env.ts).
+ * configured sampler is ParentBased (OTEL_TRACES_SAMPLER, config/sampler.ts).
  */
 import { context as contextApi, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';

@@ -1,6 +1,6 @@
 /**
  * The one test behind the shortcuts for work under a trace that is not
- * sampled (helper.ts, unsampled-shortcut.ts). API only: helpers load it with
+ * sampled (helpers/span-core.ts, sampling/unsampled-provider.ts). API only: helpers load it with
  * tracing off too.
  */
 import { createContextKey, INVALID_TRACEID, TraceFlags, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';

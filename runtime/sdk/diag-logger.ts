@@ -1,7 +1,7 @@
 /**
  * Where the runtime's own lines go (stderr), and the OpenTelemetry diag
  * logger set from OTEL_LOG_LEVEL. Export errors are not printed one by one:
- * they are counted (export-stats.ts) and reported once a period; at
+ * they are counted (export/accounting.ts) and reported once a period; at
  * OTEL_LOG_LEVEL=debug each one is printed as well.
  */
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';

@@ -130,7 +130,7 @@ export function installSdk(
   processors.push(...(options.spanProcessors ?? []));
 
   // The SDK reads OTEL_TRACES_SAMPLER and the limits from process.env again while it merges its defaults,
-  // and would report their problems a second time; config.ts has resolved and reported them.
+  // and would report their problems a second time; config/resolve.ts has resolved and reported them.
   diag.disable();
   const provider = new SpanwrightTracerProvider({
     resource: buildResource(config),

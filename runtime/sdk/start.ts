@@ -1,10 +1,10 @@
 /**
  * `startTracing(manifest)`: what `generated/bootstrap.ts` calls before the
- * service loads. Resolves the configuration once (config.ts), prints its
+ * service loads. Resolves the configuration once (config/resolve.ts), prints its
  * warnings, and either installs nothing (tracing disabled: the SDK is never
  * even loaded) or installs the NodeTracerProvider with the sampler, the
  * exporters, the declared instrumentations and the shutdown handling
- * (install-sdk.ts).
+ * (sdk/install.ts).
  */
 import { isMainThread } from 'node:worker_threads';
 import type { ManifestModel } from '../manifest/model';
