@@ -19,14 +19,5 @@ export {
 } from './helpers/span-core';
 export { startTracing } from './sdk/start';
 export type { ManifestModel } from './manifest/model';
-export {
-  span,
-  traced,
-  tracedAsync,
-  tracedMethod,
-  addSpanAttributes,
-  addSpanEvent,
-  recordException,
-  getTraceId,
-  getSpanId,
-} from './helpers/seed-api';
+/** The seed-style API, which spans.ts re-exports. */
+export * from './helpers/seed-api';

@@ -5,18 +5,8 @@
  */
 export { startTracing, activeTracing, shutdown, type TracingHandle, type StartOptions } from './sdk/start';
 export { onShutdown, type ShutdownSignal } from './sdk/shutdown';
-export {
-  span,
-  traced,
-  tracedAsync,
-  tracedMethod,
-  addSpanAttributes,
-  addSpanEvent,
-  recordException,
-  getTraceId,
-  getSpanId,
-  type SpanOptions,
-} from './helpers/seed-api';
+/** The seed-style API: every export of helpers/seed-api.ts. */
+export * from './helpers/seed-api';
 export { traceFields, traceMixin, createLogger, type TraceFields } from './helpers/log-correlation';
 export {
   checkConformance,

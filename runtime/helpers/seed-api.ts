@@ -16,7 +16,7 @@ import { endAround, failSpan, noopSpan, tracerOf } from './span-core';
 import { tracingState } from './state';
 
 /** The instrumentation scope of spans made through this API. */
-export const API_SCOPE = 'spanwright';
+const API_SCOPE = 'spanwright';
 
 /** The seed API's tracer is cached (and reset by resetTracerCache) like a span definition's. */
 const apiScope = { scope: API_SCOPE };
