@@ -51,3 +51,4 @@ export {
 } from './helpers/seed-api';
 export { traceFields, traceMixin, createLogger, type TraceFields } from './helpers/log-correlation';
 export * from './conformance/check';
+export { INSTRUMENTATIONS, type InstrumentationDefinition } from './instrumentation/registry';
