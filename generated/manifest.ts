@@ -39,14 +39,15 @@ export const manifest: ManifestModel = {
     { name: 'espn', host: '127.0.0.1' },
   ],
   instrumentation: {
-    http: true,
-    httpIgnoreIncomingPaths: ['/healthz'],
-    koa: true,
-    koaLayers: ['router'],
-    knex: true,
-    knexMaxQueryLength: 1000,
-    fetch: true,
-    pino: true,
+    http: {
+      ignoreIncomingPaths: ['/healthz'],
+    },
+    koa: {
+      layers: ['router'],
+    },
+    knex: { maxQueryLength: 1000 },
+    fetch: {},
+    pino: {},
   },
   attributes: [
     {

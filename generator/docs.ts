@@ -3,7 +3,8 @@
  * deterministic (sorted, LF, fixed header, no timestamp), so `gen --check`
  * can compare it like any other generated file.
  */
-import type { AttributeModel, EnvironmentModel, EventModel, ManifestModel, SpanModel } from '@spanwright/runtime';
+import type { AttributeModel, EnvironmentModel, EventModel, InstrumentationDefinition, ManifestModel, SpanModel } from '@spanwright/runtime';
+import { INSTRUMENTATIONS } from '@spanwright/runtime';
 
 /** The file name `generate()` and `spanwright docs` write it under. */
 export const DOCS_FILE = 'TRACING.md';
@@ -189,17 +190,12 @@ function renderPeers(manifest: ManifestModel): string {
   ].join('\n');
 }
 
-function renderInstrumentation(manifest: ManifestModel): string {
-  const i = manifest.instrumentation;
-  const on = (enabled: boolean): string => (enabled ? 'on' : 'off');
-  const ignored = i.httpIgnoreIncomingPaths.length === 0 ? '' : `not traced: ${i.httpIgnoreIncomingPaths.map(code).join(', ')}`;
-  const rows = [
-    ['http', on(i.http), i.http ? ignored : ''],
-    ['koa', on(i.koa), ''],
-    ['knex', on(i.knex), i.knex ? `\`db.query.text\` cut to ${i.knexMaxQueryLength} characters` : ''],
-    ['fetch (undici)', on(i.fetch), ''],
-    ['pino', on(i.pino), i.pino ? '`trace_id`, `span_id`, `trace_flags` on every log record' : ''],
-  ];
+/** Every known instrumentation, on or off, as its definition describes it. */
+export function renderInstrumentation(manifest: ManifestModel, definitions: readonly InstrumentationDefinition[] = INSTRUMENTATIONS): string {
+  const rows = definitions.map((definition) => {
+    const options = manifest.instrumentation[definition.key];
+    return [definition.name, options === undefined ? 'off' : 'on', options === undefined ? '' : definition.notes(options)];
+  });
   return ['## Instrumentation', '', table(['Instrumentation', 'State', 'Notes'], rows)].join('\n');
 }
 

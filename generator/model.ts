@@ -8,11 +8,13 @@ import type {
   AttributeModel,
   EnvironmentModel,
   EventModel,
+  InstrumentationDefinition,
   InstrumentationModel,
   ManifestModel,
   PeerModel,
   SpanModel,
 } from '@spanwright/runtime';
+import { INSTRUMENTATIONS } from '@spanwright/runtime';
 import { positionOf, type LoadedManifest } from './load';
 import { camelCase } from './names';
 import type { RawAttribute, RawEnvironment, RawManifest, RawSpan, RawSwitch } from './raw';
@@ -23,8 +25,6 @@ export const DEFAULTS = {
   kind: 'internal',
   sampling: 1,
   console: false,
-  knexMaxQueryLength: 1000,
-  koaLayers: ['router'] as const,
   /** Used when the manifest declares no environment at all. */
   environments: { development: { sampling: 1, console: true } } as Readonly<Record<string, RawEnvironment>>,
 } as const;
@@ -118,7 +118,7 @@ export function buildModel(loaded: LoadedManifest, source: string): ManifestMode
     },
     environments,
     peers,
-    instrumentation: instrumentation(raw.instrumentation ?? {}),
+    instrumentation: instrumentationModel(raw.instrumentation ?? {}),
     attributes: Object.entries(shared)
       .map(([name, decl]) => attribute(['attributes', name], name, decl ?? {}))
       .sort(byName),
@@ -128,24 +128,19 @@ export function buildModel(loaded: LoadedManifest, source: string): ManifestMode
   };
 }
 
-/** `true` or an options object turns an instrumentation on; absent or `false` leaves it off. */
-function isOn(value: RawSwitch<object>): boolean {
-  return value === true || (typeof value === 'object' && value !== null);
-}
-
-function options<O extends object>(value: RawSwitch<O>): Partial<O> {
-  return typeof value === 'object' && value !== null ? value : {};
-}
-
-function instrumentation(raw: NonNullable<RawManifest['instrumentation']>): InstrumentationModel {
-  return {
-    http: isOn(raw.http),
-    httpIgnoreIncomingPaths: isOn(raw.http) ? [...(options(raw.http).ignoreIncomingPaths ?? [])] : [],
-    koa: isOn(raw.koa),
-    koaLayers: isOn(raw.koa) ? [...(options(raw.koa).layers ?? DEFAULTS.koaLayers)] : [],
-    knex: isOn(raw.knex),
-    knexMaxQueryLength: options(raw.knex).maxQueryLength ?? DEFAULTS.knexMaxQueryLength,
-    fetch: isOn(raw.fetch),
-    pino: isOn(raw.pino),
-  };
+/**
+ * `true` or an options object turns an instrumentation on, resolved by its definition (defaults
+ * applied); absent or `false` leaves it out of the model. In registry order.
+ */
+export function instrumentationModel(
+  raw: NonNullable<RawManifest['instrumentation']>,
+  definitions: readonly InstrumentationDefinition[] = INSTRUMENTATIONS,
+): InstrumentationModel {
+  const model: Record<string, object> = {};
+  for (const definition of definitions) {
+    const given: RawSwitch<object> = raw[definition.key];
+    if (given === true) model[definition.key] = definition.resolve({});
+    else if (typeof given === 'object' && given !== null) model[definition.key] = definition.resolve(given);
+  }
+  return model;
 }

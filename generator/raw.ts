@@ -2,7 +2,7 @@
  * The manifest as written in tracing.yaml, once the schema has accepted it.
  * (schema/tracing.schema.json is the documented source of truth.)
  */
-import type { AttributeType, KoaLayerName, SpanKindName } from '@spanwright/runtime';
+import type { AttributeType, SpanKindName } from '@spanwright/runtime';
 
 export interface RawAttribute {
   readonly type?: AttributeType;
@@ -43,13 +43,8 @@ export interface RawManifest {
   readonly service: { readonly name: string; readonly version?: string; readonly attributePrefix?: string };
   readonly environments?: Readonly<Record<string, RawEnvironment | null>>;
   readonly peers?: Readonly<Record<string, { readonly host: string }>>;
-  readonly instrumentation?: {
-    readonly http?: RawSwitch<{ readonly ignoreIncomingPaths?: readonly string[] }>;
-    readonly koa?: RawSwitch<{ readonly layers?: readonly KoaLayerName[] }>;
-    readonly knex?: RawSwitch<{ readonly maxQueryLength?: number }>;
-    readonly fetch?: RawSwitch<object>;
-    readonly pino?: RawSwitch<object>;
-  } | null;
+  /** Keyed by instrumentation; each options object is checked by its definition's schema (runtime/instrumentation/). */
+  readonly instrumentation?: Readonly<Record<string, RawSwitch<object>>> | null;
   readonly attributes?: Readonly<Record<string, RawAttribute | null>>;
   readonly spans?: Readonly<Record<string, RawSpan | null>>;
 }

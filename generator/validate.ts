@@ -7,7 +7,9 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { INSTRUMENTATIONS, type InstrumentationDefinition } from '@spanwright/runtime';
 import { quote, type Diagnostic } from './diagnostics';
+import { withInstrumentations } from './instrumentation-schema';
 import { positionOf, type LoadedManifest } from './load';
 import { DEFAULTS } from './model';
 import {
@@ -27,11 +29,14 @@ type Path = readonly (string | number)[];
 let compiled: ReturnType<Ajv2020['compile']> | undefined;
 
 function schemaValidator(): ReturnType<Ajv2020['compile']> {
-  if (compiled === undefined) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    compiled = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')) as object);
-  }
+  compiled ??= compileSchema();
   return compiled;
+}
+
+/** The manifest schema as validated: schema/ with the `instrumentation` properties of `definitions` (the registry). */
+export function compileSchema(definitions: readonly InstrumentationDefinition[] = INSTRUMENTATIONS): ReturnType<Ajv2020['compile']> {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+  return ajv.compile(withInstrumentations(JSON.parse(readFileSync(schemaPath(), 'utf8')) as Record<string, unknown>, definitions));
 }
 
 /** schema/ sits next to generator/ in the source tree and next to dist/ once built. */

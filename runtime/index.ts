@@ -36,3 +36,4 @@ export {
 } from './config/resolve';
 export type { ExportStats } from './export/counters';
 export type * from './manifest/model';
+export { INSTRUMENTATIONS, type InstrumentationDefinition } from './instrumentation/registry';

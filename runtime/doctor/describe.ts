@@ -4,7 +4,7 @@
  */
 import type { ResolvedConfig } from '../config/resolve';
 import { redactUrl } from '../config/redact';
-import { declaredInstrumentations } from '../instrumentation/registry';
+import { declaredInstrumentations, unmetNeeds } from '../instrumentation/registry';
 import { describeLimits } from '../config/span-limits';
 import type { SamplerConfig } from '../config/sampler';
 
@@ -95,9 +95,7 @@ export function configProblems(config: ResolvedConfig): string[] {
       problems.push(`spanwright: OTLP over ${otlp.protocol} to port 4317, the usual gRPC port; OTLP/HTTP is usually 4318`);
     }
   }
-  if (config.instrumentation.koa && !config.instrumentation.http) {
-    problems.push('spanwright: koa is instrumented without http: there is no server span to name after the route; declare http too');
-  }
+  problems.push(...unmetNeeds(config.instrumentation));
   return problems;
 }
 

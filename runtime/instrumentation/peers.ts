@@ -3,6 +3,7 @@
  * a peer declared as `host:port` matches that exact pair, a peer declared as
  * `host` matches the host on any port.
  */
+import type { Attributes } from '@opentelemetry/api';
 import type { PeerModel } from '../manifest/model';
 
 export type PeerLookup = (host: string | undefined, port: string | number | undefined) => string | undefined;
@@ -55,4 +56,12 @@ export function originHostPort(origin: string): { host: string; port: string } |
   } catch {
     return undefined;
   }
+}
+
+const PEER_SERVICE = 'peer.service';
+
+/** The `peer.service` attribute of a client span to `host`:`port`, if a peer is declared for it. */
+export function peerAttributes(lookup: PeerLookup, host: string | undefined, port: string | number | undefined): Attributes {
+  const name = lookup(host, port);
+  return name === undefined ? {} : { [PEER_SERVICE]: name };
 }

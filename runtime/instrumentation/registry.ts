@@ -1,147 +1,84 @@
 /**
- * The instrumentations the manifest declares, and only those: each package
- * is required here, lazily, so an undeclared one costs nothing at start-up.
+ * The instrumentations spanwright knows, in load order: adding one is its
+ * definition module and a line here. Everything else is derived from this
+ * list: the bootstrap's instrumentations and span processors, doctor's line,
+ * the start-up warnings, and (in the generator) the schema, the model and TRACING.md.
  *
  * Semantic conventions: at the pinned versions http (0.223), undici (0.33)
  * and knex (0.67) emit the stable names only (`http.request.method`,
  * `url.full`, `db.system.name`, `db.query.text`, …), so no
  * OTEL_SEMCONV_STABILITY_OPT_IN is needed; a user-set value is left alone.
  */
-import type { Attributes } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import type { RequestOptions } from 'node:http';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config/resolve';
-import { createPeerLookup, originHostPort, splitHostPort, type PeerLookup } from './peers';
-import { routePattern } from '../sampling/route-pattern';
+import type { InstrumentationModel } from '../manifest/model';
+import { optionsOf, type InstrumentationDefinition, type InstrumentationHooks } from './definition';
+import { fetch } from './fetch';
+import { http } from './http';
+import { knex } from './knex';
+import { koa } from './koa';
+import { createPeerLookup } from './peers';
+import { pino } from './pino';
 
-const PEER_SERVICE = 'peer.service';
+export type { InstrumentationDefinition, InstrumentationHooks } from './definition';
 
-function peerAttributes(lookup: PeerLookup, host: string | undefined, port: string | number | undefined): Attributes {
-  const name = lookup(host, port);
-  return name === undefined ? {} : { [PEER_SERVICE]: name };
+export const INSTRUMENTATIONS: readonly InstrumentationDefinition[] = [http, koa, knex, fetch, pino];
+
+interface Declared {
+  readonly definition: InstrumentationDefinition;
+  readonly options: object;
 }
 
-/** Host and port of an outgoing `http.request` (host may carry the port). */
-function requestHostPort(options: RequestOptions): { host?: string; port?: string } {
-  let host = options.hostname ?? options.host ?? undefined;
-  let port = options.port != null ? String(options.port) : undefined;
-  if (options.hostname == null && typeof options.host === 'string') {
-    const split = splitHostPort(options.host);
-    host = split.host;
-    port ??= split.port;
-  }
-  const defaultPort = options.protocol === 'https:' ? '443' : '80';
-  return { ...(host != null ? { host } : {}), port: port ?? defaultPort };
-}
-
-/** True for incoming paths the manifest says never to trace. */
-export function createIgnoredPathTest(paths: readonly string[]): (url: string | undefined) => boolean {
-  if (paths.length === 0) return () => false;
-  // Runs on every request: plain paths (most, such as /healthz) by a set lookup, only patterns by regex.
-  const exact = new Set<string>();
-  const patterns: RegExp[] = [];
-  for (const path of paths) {
-    if (/[*:]/.test(path)) patterns.push(routePattern(path));
-    else exact.add(path);
-  }
-  return (url) => {
-    if (url === undefined) return false;
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    return exact.has(path) || patterns.some((p) => p.test(path));
-  };
+/** The declared instrumentations with their options, in load order. */
+function declared(model: InstrumentationModel, definitions: readonly InstrumentationDefinition[]): Declared[] {
+  return definitions.flatMap((definition) => {
+    const options = optionsOf(definition, model);
+    return options === undefined ? [] : [{ definition, options }];
+  });
 }
 
 /** The instrumentation names, in load order, for diagnostics. */
-export function declaredInstrumentations(config: ResolvedConfig): string[] {
-  const i = config.instrumentation;
-  return [
-    i.http ? 'http' : undefined,
-    i.koa ? `koa (${i.koaLayers.length > 0 ? `${i.koaLayers.join(', ')} layer spans` : 'route names only'})` : undefined,
-    i.knex ? `knex (db.query.text ≤ ${i.knexMaxQueryLength} chars)` : undefined,
-    i.fetch ? 'undici/fetch' : undefined,
-    i.pino ? 'pino' : undefined,
-  ].filter((name): name is string => name !== undefined);
+export function declaredInstrumentations(config: ResolvedConfig, definitions = INSTRUMENTATIONS): string[] {
+  return declared(config.instrumentation, definitions).map(({ definition, options }) => definition.describe(options));
 }
 
-export interface InstrumentationHooks {
-  /** Called once after the first incoming requests (needs `http`): the patch check. */
-  readonly afterFirstRequests?: { readonly count: number; readonly callback: () => void };
-}
-
-export function createInstrumentations(config: ResolvedConfig, hooks: InstrumentationHooks = {}): Instrumentation[] {
-  const i = config.instrumentation;
+/** The instrumentations the manifest declares, and only those: an undeclared one loads nothing. */
+export function createInstrumentations(config: ResolvedConfig, hooks: InstrumentationHooks = {}, definitions = INSTRUMENTATIONS): Instrumentation[] {
   const peers = createPeerLookup(config.peers);
-  const out: Instrumentation[] = [];
-
-  if (i.http) {
-    const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-    // Incoming requests: our lean server instrumentation (see http-server.ts); outgoing: OpenTelemetry's.
-    const { HttpServerInstrumentation } = require('./http-server') as typeof import('./http-server');
-    out.push(
-      new HttpServerInstrumentation({
-        ignore: createIgnoredPathTest(i.httpIgnoreIncomingPaths),
-        ...(hooks.afterFirstRequests !== undefined ? { afterRequests: hooks.afterFirstRequests } : {}),
-      }),
-    );
-    out.push(
-      new HttpInstrumentation({
-        disableIncomingRequestInstrumentation: true,
-        startOutgoingSpanHook: (options: RequestOptions) => {
-          const { host, port } = requestHostPort(options);
-          return peerAttributes(peers, host, port);
-        },
-      }),
-    );
-  }
-  if (i.koa) {
-    if (i.koaLayers.length > 0) {
-      // Router (and, opt-in, middleware) layer spans, and the route on the server span through the
-      // request's RPC metadata, from the official package.
-      const { KoaInstrumentation, KoaLayerType } = require('@opentelemetry/instrumentation-koa') as typeof import('@opentelemetry/instrumentation-koa');
-      const ignoreLayersType = [KoaLayerType.ROUTER, KoaLayerType.MIDDLEWARE].filter((type) => !i.koaLayers.includes(type));
-      out.push(new KoaInstrumentation({ ignoreLayersType }));
-    }
-    // The complement (koa-route.ts): the route of every request, also for routes registered after
-    // `app.use(router.routes())`, which the official package never patches; with `layers: []` the only one.
-    const { KoaRouteInstrumentation } = require('./koa-route') as typeof import('./koa-route');
-    out.push(new KoaRouteInstrumentation());
-  }
-  if (i.knex) {
-    const { KnexInstrumentation } = require('@opentelemetry/instrumentation-knex') as typeof import('@opentelemetry/instrumentation-knex');
-    // The instrumentation records the SQL text with placeholders (`query.sql`), never the bindings.
-    out.push(new KnexInstrumentation({ maxQueryLength: i.knexMaxQueryLength, requireParentSpan: true }));
-  }
-  if (i.fetch) {
-    const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
-    out.push(
-      new UndiciInstrumentation({
-        startSpanHook: (request) => {
-          const origin = originHostPort(request.origin);
-          return peerAttributes(peers, origin?.host, origin?.port);
-        },
-      }),
-    );
-  }
-  if (i.pino) {
-    const { PinoInstrumentation } = require('@opentelemetry/instrumentation-pino') as typeof import('@opentelemetry/instrumentation-pino');
-    // Correlation only: logs export stays off.
-    out.push(new PinoInstrumentation({ disableLogSending: true }));
-  }
-  return out;
+  return declared(config.instrumentation, definitions).flatMap(({ definition, options }) => definition.create(options, { peers, hooks }));
 }
 
-/** Modules that must load after the bootstrap for their instrumentation to apply (it patches them). */
-const WATCHED_MODULES = ['koa', 'knex'] as const;
+/** The span processors the declared instrumentations need. */
+export function createSpanProcessors(config: ResolvedConfig, definitions = INSTRUMENTATIONS): SpanProcessor[] {
+  return declared(config.instrumentation, definitions).flatMap(({ definition, options }) => definition.spanProcessors?.(options) ?? []);
+}
+
+/** One warning for each declared instrumentation declared without the one it needs. */
+export function unmetNeeds(model: InstrumentationModel, definitions = INSTRUMENTATIONS): string[] {
+  return declared(model, definitions).flatMap(({ definition: { key, needs } }) =>
+    needs === undefined || model[needs.key] !== undefined
+      ? []
+      : [`spanwright: ${key} is instrumented without ${needs.key}: ${needs.why}; declare ${needs.key} too`],
+  );
+}
+
+/** Modules that must load after the bootstrap for their instrumentation to apply; of the declared ones with a model. */
+export function watchedModules(model?: InstrumentationModel, definitions = INSTRUMENTATIONS): string[] {
+  const chosen = model === undefined ? definitions : declared(model, definitions).map(({ definition }) => definition);
+  const names = chosen.flatMap((definition) => definition.patches.filter((patch) => patch.watchLoadOrder === true).flatMap((patch) => patch.modules));
+  return [...new Set(names)];
+}
 
 /**
  * Watched packages already in `require.cache`: loaded before the bootstrap,
  * so their instrumentation will miss them.
  */
-export function modulesLoadedEarly(cache: NodeJS.Require['cache'] = require.cache): string[] {
+export function modulesLoadedEarly(cache: NodeJS.Require['cache'] = require.cache, definitions = INSTRUMENTATIONS): string[] {
+  const watched = watchedModules(undefined, definitions);
   const found = new Set<string>();
   for (const file of Object.keys(cache)) {
-    for (const name of WATCHED_MODULES) {
+    for (const name of watched) {
       if (file.includes(`/node_modules/${name}/`) || file.includes(`\\node_modules\\${name}\\`)) {
         found.add(name);
       }

@@ -93,26 +93,12 @@ export interface PeerModel {
   readonly host: string;
 }
 
-/** A kind of Koa layer @opentelemetry/instrumentation-koa can make a span for. */
-export type KoaLayerName = 'router' | 'middleware';
-
-/** Which instrumentations the bootstrap loads; absent ones are never required. */
-export interface InstrumentationModel {
-  readonly http: boolean;
-  /** Incoming paths never traced (e.g. `/healthz`). */
-  readonly httpIgnoreIncomingPaths: readonly string[];
-  readonly koa: boolean;
-  /**
-   * The Koa layers that get a span (`router` by default); empty: no Koa span, server spans are
-   * still named after the route. Empty when koa is off.
-   */
-  readonly koaLayers: readonly KoaLayerName[];
-  readonly knex: boolean;
-  /** `db.query.text` is cut to this many characters. */
-  readonly knexMaxQueryLength: number;
-  readonly fetch: boolean;
-  readonly pino: boolean;
-}
+/**
+ * Which instrumentations the bootstrap loads, keyed by manifest key (`http`, `koa`, …), each with
+ * the options its definition resolved (runtime/instrumentation/): present means on, absent off, and
+ * an absent one is never required. Plain data, as it is emitted in generated/manifest.ts.
+ */
+export type InstrumentationModel = Readonly<Record<string, object>>;
 
 export interface ManifestModel {
   readonly version: 1;

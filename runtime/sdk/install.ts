@@ -18,9 +18,8 @@ import { JsonConsoleExporter, writeStdout } from '../export/console-json';
 import { TreeConsoleProcessor } from '../export/console-tree';
 import { createOtlpExporter } from '../export/otlp';
 import { BoundedQueueProcessor, CountingExporter, DropReporter, ExportCounters } from '../export/accounting';
-import { createInstrumentations, modulesLoadedEarly } from '../instrumentation/registry';
+import { createInstrumentations, createSpanProcessors, modulesLoadedEarly, watchedModules } from '../instrumentation/registry';
 import { modulesInCache, PATCH_CHECK_AFTER_REQUESTS, patchedModules, patchProblems } from '../instrumentation/patch-check';
-import { DbSystemFixupProcessor } from '../instrumentation/knex-db-system';
 import { configHints, configProblems, describeConfig } from '../doctor/describe';
 import { installDiagnostics } from './diag-logger';
 import { atLeast, type WriteLine } from '../config/log-level';
@@ -78,8 +77,7 @@ function registerEsmHook(write: WriteLine, logLevel: ResolvedConfig['logLevel'])
  * (`--import` for an ES module: an `import` of the bootstrap in the entry comes too late).
  */
 function earlyModuleWarnings(config: ResolvedConfig): string[] {
-  const i = config.instrumentation;
-  const watched = new Set<string>([...(i.koa ? ['koa'] : []), ...(i.knex ? ['knex'] : [])]);
+  const watched = new Set(watchedModules(config.instrumentation));
   const missed = modulesLoadedEarly().filter((name) => watched.has(name));
   if (missed.length === 0) return [];
   const fix = preloadCommand(process.argv[1]);
@@ -99,8 +97,7 @@ export function installSdk(
   if (atLeast(config.logLevel, 'warn')) for (const line of [...configProblems(config), ...earlyModuleWarnings(config)]) stderr(line);
 
   const counters = new ExportCounters();
-  const processors: SpanProcessor[] = [];
-  if (config.instrumentation.knex) processors.push(new DbSystemFixupProcessor());
+  const processors: SpanProcessor[] = createSpanProcessors(config);
   const stdout = options.stdout ?? writeStdout;
   if (config.console.enabled) {
     processors.push(

@@ -12,16 +12,7 @@ describe('resolved manifest model', () => {
     const model = resolveManifest(manifest('  tick:\n    attributes:\n      n: { type: int }\n'));
     expect(model.service).to.deep.equal({ name: 'svc', attributePrefix: 'app' });
     expect(model.environments).to.deep.equal({ development: { name: 'development', sampling: 1, console: true, rules: [] } });
-    expect(model.instrumentation).to.deep.equal({
-      http: false,
-      httpIgnoreIncomingPaths: [],
-      koa: false,
-      koaLayers: [],
-      knex: false,
-      knexMaxQueryLength: 1000,
-      fetch: false,
-      pino: false,
-    });
+    expect(model.instrumentation).to.deep.equal({});
     expect(model.spans).to.deep.equal([
       {
         name: 'tick',
@@ -39,24 +30,19 @@ describe('resolved manifest model', () => {
       manifest('  a: {}\n', 'instrumentation:\n  http: { ignoreIncomingPaths: [/healthz] }\n  koa: true\n  knex: {}\n  fetch: false\n'),
     );
     expect(model.instrumentation).to.deep.equal({
-      http: true,
-      httpIgnoreIncomingPaths: ['/healthz'],
-      koa: true,
-      koaLayers: ['router'],
-      knex: true,
-      knexMaxQueryLength: 1000,
-      fetch: false,
-      pino: false,
+      http: { ignoreIncomingPaths: ['/healthz'] },
+      koa: { layers: ['router'] },
+      knex: { maxQueryLength: 1000 },
     });
   });
 
-  it('koa layers: router by default, as given otherwise, none when koa is off', () => {
-    const layers = (koa: string): unknown => resolveManifest(manifest('  a: {}\n', `instrumentation:\n  koa: ${koa}\n`)).instrumentation.koaLayers;
-    expect(layers('true')).to.deep.equal(['router']);
-    expect(layers('{}')).to.deep.equal(['router']);
-    expect(layers('{ layers: [router, middleware] }')).to.deep.equal(['router', 'middleware']);
-    expect(layers('{ layers: [] }')).to.deep.equal([]);
-    expect(layers('false')).to.deep.equal([]);
+  it('koa layers: router by default, as given otherwise, no koa options when koa is off', () => {
+    const koa = (given: string): unknown => resolveManifest(manifest('  a: {}\n', `instrumentation:\n  koa: ${given}\n`)).instrumentation.koa;
+    expect(koa('true')).to.deep.equal({ layers: ['router'] });
+    expect(koa('{}')).to.deep.equal({ layers: ['router'] });
+    expect(koa('{ layers: [router, middleware] }')).to.deep.equal({ layers: ['router', 'middleware'] });
+    expect(koa('{ layers: [] }')).to.deep.equal({ layers: [] });
+    expect(koa('false')).to.equal(undefined);
   });
 
   it('resolves refs (type, values, key, description from the shared attribute; required locally) and sorts by name', () => {
@@ -78,7 +64,7 @@ describe('resolved manifest model', () => {
     ]);
     expect(model.environments.development!.consoleFormat).to.equal('tree');
     expect(model.service.version).to.equal('1.4.0');
-    expect(model.instrumentation.knexMaxQueryLength).to.equal(500);
+    expect(model.instrumentation.knex).to.deep.equal({ maxQueryLength: 500 });
   });
 
   it('names the manifest relative to the output directory parent', () => {

@@ -15,10 +15,11 @@ import * as testingEntry from '../../runtime/testing';
 const RUNTIME = join(__dirname, '..', '..', 'runtime');
 
 describe('runtime entries: three tiers', () => {
-  it('the user API: tracing start and stop, the seed-style helpers, log correlation, conformance, doctor, configuration', () => {
+  it('the user API: tracing start and stop, the seed-style helpers, log correlation, conformance, doctor, configuration, the instrumentations', () => {
     expect(Object.keys(userEntry).sort()).to.deep.equal([
       'ConformanceError',
       'ConformanceSpanProcessor',
+      'INSTRUMENTATIONS',
       'SEMCONV_NAMESPACES',
       'activeTracing',
       'addSpanAttributes',

@@ -1,27 +1,20 @@
 /** A ManifestModel built by hand, as the generator would emit it, for runtime tests. */
 import type { EnvironmentModel, InstrumentationModel, ManifestModel } from '../../runtime/manifest/model';
 
-export const NO_INSTRUMENTATION: InstrumentationModel = {
-  http: false,
-  httpIgnoreIncomingPaths: [],
-  koa: false,
-  koaLayers: [],
-  knex: false,
-  knexMaxQueryLength: 1000,
-  fetch: false,
-  pino: false,
-};
+export const NO_INSTRUMENTATION: InstrumentationModel = {};
 
-export const ALL_INSTRUMENTATION: InstrumentationModel = {
-  http: true,
-  httpIgnoreIncomingPaths: ['/healthz'],
-  koa: true,
-  koaLayers: ['router'],
-  knex: true,
-  knexMaxQueryLength: 40,
-  fetch: true,
-  pino: true,
-};
+export const ALL_INSTRUMENTATION = {
+  http: { ignoreIncomingPaths: ['/healthz'] },
+  koa: { layers: ['router'] },
+  knex: { maxQueryLength: 40 },
+  fetch: {},
+  pino: {},
+} as const satisfies InstrumentationModel;
+
+/** `model` with the instrumentations `keys` turned off (left out). */
+export function without(model: InstrumentationModel, ...keys: readonly string[]): InstrumentationModel {
+  return Object.fromEntries(Object.entries(model).filter(([key]) => !keys.includes(key)));
+}
 
 function env(name: string, fields: Partial<EnvironmentModel> = {}): EnvironmentModel {
   return { name, sampling: 1, console: false, rules: [], ...fields };

@@ -9,9 +9,9 @@ import { expect } from 'chai';
 import * as http from 'node:http';
 import { startCollector, type Collector, type ReceivedSpan } from '../../collector';
 import { get, startChild } from '../child';
-import { makeManifest, NO_INSTRUMENTATION } from '../manifest-fixture';
+import { makeManifest } from '../manifest-fixture';
 
-const manifest = makeManifest({ instrumentation: { ...NO_INSTRUMENTATION, http: true } });
+const manifest = makeManifest({ instrumentation: { http: { ignoreIncomingPaths: [] } } });
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';

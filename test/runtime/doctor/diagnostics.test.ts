@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { resolveConfig } from '../../../runtime/config/resolve';
 import { describeConfig } from '../../../runtime/doctor/describe';
 import { runDoctor } from '../../../runtime/doctor/doctor';
-import { modulesLoadedEarly, createIgnoredPathTest } from '../../../runtime/instrumentation/registry';
+import { modulesLoadedEarly } from '../../../runtime/instrumentation/registry';
+import { createIgnoredPathTest } from '../../../runtime/instrumentation/http';
 import { createPeerLookup, originHostPort } from '../../../runtime/instrumentation/peers';
-import { ALL_INSTRUMENTATION, makeManifest } from '../manifest-fixture';
+import { ALL_INSTRUMENTATION, makeManifest, without } from '../manifest-fixture';
 
 const manifest = makeManifest({ instrumentation: ALL_INSTRUMENTATION });
 
@@ -102,7 +103,7 @@ describe('diagnostics', () => {
     }
 
     it('warns about koa without http', () => {
-      const koaOnly = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, http: false } });
+      const koaOnly = makeManifest({ instrumentation: without(ALL_INSTRUMENTATION, 'http') });
       expect(runDoctor(koaOnly, { OTEL_EXPORTER_CONSOLE: 'true' }).at(-1)).to.equal(
         'spanwright: koa is instrumented without http: there is no server span to name after the route; declare http too',
       );

@@ -12,7 +12,7 @@ import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import path from 'node:path';
 import { HttpServerInstrumentation, redactQuery, splitTarget } from '../../../runtime/instrumentation/http-server';
-import { createIgnoredPathTest } from '../../../runtime/instrumentation/registry';
+import { createIgnoredPathTest } from '../../../runtime/instrumentation/http';
 import { createSampler } from '../../../runtime/sampling/sampler';
 import { spans as helpers } from '../../../generated/spans';
 import { startTestProvider, type TestProvider } from '@spanwright/runtime/testing';

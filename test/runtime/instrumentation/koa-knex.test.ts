@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import * as http from 'node:http';
 import { startCollector, type Collector, type ReceivedSpan } from '../../collector';
 import { get, startChild, type Child } from '../child';
-import { ALL_INSTRUMENTATION, makeManifest } from '../manifest-fixture';
+import { ALL_INSTRUMENTATION, makeManifest, without } from '../manifest-fixture';
 
 describe('runtime instrumentation: Koa + Knex + fetch in a child process', function () {
   this.timeout(60_000);
@@ -28,7 +28,7 @@ describe('runtime instrumentation: Koa + Knex + fetch in a child process', funct
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     upstreamPort = (upstream.address() as { port: number }).port;
     const manifest = makeManifest({
-      instrumentation: { ...ALL_INSTRUMENTATION, knexMaxQueryLength: 30 },
+      instrumentation: { ...ALL_INSTRUMENTATION, knex: { maxQueryLength: 30 } },
       peers: [
         { name: 'stats', host: `127.0.0.1:${upstreamPort}` },
         { name: 'elsewhere', host: '127.0.0.1:1' },
@@ -170,7 +170,7 @@ describe('runtime instrumentation: an ES-module Koa service (loader hook)', func
   this.timeout(30_000);
 
   it('names the server span METHOD /route for a Koa app loaded with import', async () => {
-    const manifest = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, knex: false, fetch: false, pino: false } });
+    const manifest = makeManifest({ instrumentation: without(ALL_INSTRUMENTATION, 'knex', 'fetch', 'pino') });
     const child = startChild('esm-app.mjs', manifest, { OTEL_EXPORTER_CONSOLE: 'true', OTEL_EXPORTER_CONSOLE_FORMAT: 'json' });
     try {
       const port = Number((await child.waitForLine(/^listening (\d+)$/))[1]);

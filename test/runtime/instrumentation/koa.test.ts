@@ -6,10 +6,10 @@
  */
 import { expect } from 'chai';
 import * as http from 'node:http';
-import type { KoaLayerName } from '../../../runtime/manifest/model';
+import type { KoaLayerName } from '../../../runtime/instrumentation/koa';
 import { startCollector, type Collector, type ReceivedSpan } from '../../collector';
 import { get, startChild } from '../child';
-import { ALL_INSTRUMENTATION, makeManifest } from '../manifest-fixture';
+import { ALL_INSTRUMENTATION, makeManifest, without } from '../manifest-fixture';
 
 describe('runtime instrumentation: koa layers', function () {
   this.timeout(60_000);
@@ -34,7 +34,7 @@ describe('runtime instrumentation: koa layers', function () {
 
   /** The POST's spans as `parent name > name` pairs below the server span, and the server span. */
   async function postTree(layers: readonly KoaLayerName[]): Promise<{ server: ReceivedSpan; edges: string[] }> {
-    const manifest = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, pino: false, koaLayers: layers } });
+    const manifest = makeManifest({ instrumentation: { ...without(ALL_INSTRUMENTATION, 'pino'), koa: { layers } } });
     const child = startChild('koa-app.ts', manifest, {
       UPSTREAM_URL: upstreamUrl,
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.httpEndpoint,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { InstrumentationModel } from '../../../runtime/manifest/model';
 import { PATCH_CHECK_AFTER_REQUESTS } from '../../../runtime/instrumentation/patch-check';
 import { get, startChild, type Child } from '../child';
-import { ALL_INSTRUMENTATION, makeManifest, NO_INSTRUMENTATION } from '../manifest-fixture';
+import { ALL_INSTRUMENTATION, makeManifest, without } from '../manifest-fixture';
 
 const CHECKED = /^spanwright: patched after the first \d+ requests: (.*)$/;
 
@@ -39,13 +39,13 @@ describe('runtime: instrumentation proven to have patched (child processes)', fu
   this.timeout(60_000);
 
   it('CJS, everything loaded after the bootstrap: no problem, the patched modules listed', async () => {
-    const { patched, problems } = await checked('koa-app.ts', { ...ALL_INSTRUMENTATION, pino: false }, { UPSTREAM_URL: 'http://127.0.0.1:1' }, { path: '/api/v1/nba/predictions/1' });
+    const { patched, problems } = await checked('koa-app.ts', without(ALL_INSTRUMENTATION, 'pino'), { UPSTREAM_URL: 'http://127.0.0.1:1' }, { path: '/api/v1/nba/predictions/1' });
     expect(problems).to.deep.equal([]);
     expect(patched).to.match(/^http, koa 3\.\d+\.\d+, knex 3\.\d+\.\d+$/);
   });
 
   it('CJS, declared but never loaded: one line each for koa and knex', async () => {
-    const { problems } = await checked('span-app.ts', { ...NO_INSTRUMENTATION, http: true, koa: true, koaLayers: ['router'], knex: true }, {}, { path: '/work' });
+    const { problems } = await checked('span-app.ts', { http: { ignoreIncomingPaths: [] }, koa: { layers: ['router'] }, knex: { maxQueryLength: 1000 } }, {}, { path: '/work' });
     expect(problems).to.deep.equal([
       `spanwright: koa is declared in instrumentation but was not loaded within the first ${PATCH_CHECK_AFTER_REQUESTS} requests; nothing of it is traced. Remove it from tracing.yaml if the service does not use koa`,
       `spanwright: knex is declared in instrumentation but was not loaded within the first ${PATCH_CHECK_AFTER_REQUESTS} requests; nothing of it is traced. Remove it from tracing.yaml if the service does not use knex`,
@@ -53,7 +53,7 @@ describe('runtime: instrumentation proven to have patched (child processes)', fu
   });
 
   it('CJS, knex loaded before the bootstrap: the start-up line, not repeated', async () => {
-    const { problems } = await checked('koa-app.ts', { ...ALL_INSTRUMENTATION, pino: false }, { UPSTREAM_URL: 'http://127.0.0.1:1' }, { path: '/api/v1/nba/predictions/1', preload: ['knex'] });
+    const { problems } = await checked('koa-app.ts', without(ALL_INSTRUMENTATION, 'pino'), { UPSTREAM_URL: 'http://127.0.0.1:1' }, { path: '/api/v1/nba/predictions/1', preload: ['knex'] });
     expect(problems).to.deep.equal([
       'spanwright: knex was loaded before the tracing bootstrap; its spans will be missing. Load the bootstrap first: node --import tsx --import ./generated/bootstrap.ts test/runtime/fixtures/koa-app.ts',
     ]);
@@ -73,7 +73,7 @@ describe('runtime: instrumentation proven to have patched (child processes)', fu
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     it('koa 1.2.0: one line naming the version and the supported range', async () => {
-      const { problems } = await checked('old-koa-app.ts', { ...NO_INSTRUMENTATION, http: true, koa: true, koaLayers: ['router'] }, { KOA_DIR: dir });
+      const { problems } = await checked('old-koa-app.ts', { http: { ignoreIncomingPaths: [] }, koa: { layers: ['router'] } }, { KOA_DIR: dir });
       expect(problems).to.deep.equal([
         'spanwright: koa 1.2.0 is loaded but @opentelemetry/instrumentation-koa and spanwright-koa-route supports >=2.0.0 <4; its spans are missing. Use a supported koa, or remove it from instrumentation in tracing.yaml',
       ]);
@@ -81,7 +81,7 @@ describe('runtime: instrumentation proven to have patched (child processes)', fu
   });
 
   describe('ESM', () => {
-    const koaOnly = { ...NO_INSTRUMENTATION, http: true, koa: true, koaLayers: ['router'] as const };
+    const koaOnly = { http: { ignoreIncomingPaths: [] }, koa: { layers: ['router'] } };
 
     it('the loader hook on (auto, an .mjs entry): koa patched, no problem', async () => {
       const { patched, problems } = await checked('esm-app.mjs', koaOnly, {}, { path: '/players/7' });

@@ -9,9 +9,9 @@ import * as http from 'node:http';
 import { hostname } from 'node:os';
 import { startCollector, type Collector } from '../../collector';
 import { get, getOnce, startChild, type Child } from '../child';
-import { ALL_INSTRUMENTATION, makeManifest } from '../manifest-fixture';
+import { ALL_INSTRUMENTATION, makeManifest, without } from '../manifest-fixture';
 
-const manifest = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, koa: false, knex: false, pino: false } });
+const manifest = makeManifest({ instrumentation: without(ALL_INSTRUMENTATION, 'koa', 'knex', 'pino') });
 
 /** Nothing leaves before shutdown: the batch delay is a minute. */
 function otlpEnv(collector: Collector, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -338,7 +338,7 @@ describe('runtime in a child process: shutdown and export', function () {
   });
 
   it('warns when koa or knex was loaded before the bootstrap', async () => {
-    const withKoa = makeManifest({ instrumentation: { ...ALL_INSTRUMENTATION, pino: false } });
+    const withKoa = makeManifest({ instrumentation: without(ALL_INSTRUMENTATION, 'pino') });
     child = startChild('span-app.ts', withKoa, otlpEnv(collector), ['koa', 'knex']);
     await listening(child);
     child.process.kill('SIGTERM');
