@@ -59,10 +59,14 @@ describe('spanwright dev in Chromium', function () {
       httpPort: 0,
       uiPort: 0,
     });
-    [services, browser] = await Promise.all([
+    // Both are awaited, whichever fails: a started service left unassigned would outlive the run.
+    const [started, launched] = await Promise.allSettled([
       startServices(viewer.httpEndpoint, path.join(dir, 'predictions.db')),
       chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }),
     ]);
+    if (started.status === 'fulfilled') services = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   });
 
