@@ -1,9 +1,15 @@
 /**
- * What every subcommand (docs, diff, migrate, doctor) shares: its I/O (injectable for tests),
- * `--help`, and how an argument mistake is reported (the message, the usage line, exit 2).
+ * The one framework of every verb (`spanwright gen`, `init`, `doctor`, …). A verb is declared
+ * once, as a `VerbDefinition`: name, one-line summary, positional arguments, options (their
+ * node:util parseArgs type plus the help text), exit codes and `run`. Its usage line, its
+ * `--help` and the top-level help (main.ts) are all generated from that declaration, and
+ * argument mistakes are reported the same way everywhere (the message, the usage line, exit 2).
+ *
+ * A definition module imports nothing heavy: `run` loads the modules that do the work when the
+ * verb runs, so `spanwright --help` or `spanwright dev` never loads ts-morph.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { defaultModelLoader, type ModelLoader } from './git-source';
+import { parseArgs } from 'node:util';
+import type { ModelLoader } from '../git-source';
 
 /** What a test (or another tool) may pass instead of the process's own. */
 export interface CommandIO {
@@ -20,54 +26,157 @@ export interface CommandContext {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly loadModel: ModelLoader;
+  /** Reports an argument mistake as this verb reports it (message, usage line) and returns 2. */
+  readonly usageError: (message: string) => number;
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-const HELP = { help: { type: 'boolean', short: 'h' } } as const;
-
-type Config<O extends Options> = { args: string[]; allowPositionals: boolean; options: O & typeof HELP };
-
-export interface ParsedCommand<O extends Options> {
-  readonly ctx: CommandContext;
-  readonly values: ReturnType<typeof parseArgs<Config<O>>>['values'];
-  readonly positionals: string[];
+/** One option: its parseArgs type (and short form), how usage and help show its value, its help text. */
+export interface OptionDefinition {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  /** The value as usage and help show it: `<file>`, or a default such as `4317`. */
+  readonly value?: string;
+  readonly help: string;
 }
 
-export interface CommandSpec<O extends Options> {
-  /** The subcommand's name, as in `spanwright <name>`. */
+export type OptionDefinitions = Readonly<Record<string, OptionDefinition>>;
+
+/** What parseArgs gives for `O`: a string or boolean per option, absent when not given. */
+export type OptionValues<O extends OptionDefinitions> = { readonly [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string };
+
+export interface VerbArgs<O extends OptionDefinitions> {
+  readonly values: OptionValues<O>;
+  readonly positionals: readonly string[];
+}
+
+export interface VerbDefinition<O extends OptionDefinitions = OptionDefinitions> {
+  /** As in `spanwright <name>`. */
   readonly name: string;
-  readonly usage: string;
+  /** One line, lower case, for the top-level list of commands. */
+  readonly summary: string;
+  /** The positional arguments as usage shows them (`<old> [new]`); none are accepted without it. */
+  readonly args?: string;
+  /** Said after the options on the usage line: `(defaults: tracing.yaml, generated)`. */
+  readonly usageNote?: string;
   readonly options: O;
-  readonly allowPositionals?: boolean;
+  /** Exit code → what it means, as `--help` lists them. */
+  readonly exitCodes: ReadonlyArray<readonly [number, string]>;
+  /**
+   * Does the verb's work on already parsed arguments; returns the exit code. It requires the
+   * modules that do the work when it runs (a method: any verb is a `VerbDefinition`).
+   */
+  run(args: VerbArgs<O>, ctx: CommandContext): Promise<number>;
 }
 
-/** Prints `spanwright <name>: <message>` and the usage line; returns the exit code 2. */
-export function usageError(ctx: CommandContext, spec: { readonly name: string; readonly usage: string }, message: string): number {
-  ctx.stderr(`spanwright ${spec.name}: ${message}\n${spec.usage}\n`);
-  return 2;
+/** Declares a verb; `const` keeps each option's `type` literal, so `run` sees typed values. */
+export function defineVerb<const O extends OptionDefinitions>(definition: VerbDefinition<O>): VerbDefinition<O> {
+  return definition;
+}
+
+/** `-h, --help` of every verb (and of the top level). */
+export const HELP_OPTION: OptionDefinition = { type: 'boolean', short: 'h', help: 'show this help' };
+
+/** parseArgs's `options` for a verb's definitions. */
+export function parseOptions(options: OptionDefinitions): Record<string, { type: 'string' | 'boolean'; short?: string }> {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, option]) => [name, option.short === undefined ? { type: option.type } : { type: option.type, short: option.short }]),
+  );
+}
+
+const WIDTH = 132;
+
+function flag(name: string, option: OptionDefinition): string {
+  return `--${name}${option.type === 'string' ? ` ${option.value ?? '<value>'}` : ''}`;
 }
 
 /**
- * Parses a subcommand's arguments. Returns the exit code when the command is
- * already done: 0 after printing `--help`, 2 after an argument mistake.
+ * `usage: spanwright <name> [args] [--option <value>]…   (note)`, wrapped before WIDTH
+ * columns under the first option.
  */
-export function parseCommand<O extends Options>(spec: CommandSpec<O>, argv: readonly string[], io: CommandIO = {}): ParsedCommand<O> | number {
+export function usageLine(verb: VerbDefinition): string {
+  const head = `usage: spanwright ${verb.name} `;
+  const words = [...(verb.args === undefined ? [] : [verb.args]), ...Object.entries(verb.options).map(([name, option]) => `[${flag(name, option)}]`)];
+  const lines: string[] = [];
+  let line = head.trimEnd();
+  for (const word of words) {
+    if (line.length + 1 + word.length > WIDTH && line.trim() !== head.trim()) {
+      lines.push(line);
+      line = ' '.repeat(head.length - 1);
+    }
+    line += ` ${word}`;
+  }
+  if (verb.usageNote !== undefined) {
+    const note = `   ${verb.usageNote}`;
+    if (line.length + note.length > WIDTH) {
+      lines.push(line);
+      line = ' '.repeat(head.length - 1);
+    }
+    line += note;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+/** Two-column lines: `  <left padded>  <right>`, the left column at least 18 wide. */
+export function columns(rows: ReadonlyArray<readonly [string, string]>): string[] {
+  const width = Math.max(18, ...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+}
+
+/** The lines that list options (with `-h, --help` last) for a help text. */
+export function optionLines(options: OptionDefinitions, extra: ReadonlyArray<readonly [string, string]> = []): string[] {
+  return columns([
+    ...Object.entries(options).map(([name, option]): [string, string] => [`${option.short === undefined ? '' : `-${option.short}, `}${flag(name, option)}`, option.help]),
+    ['-h, --help', HELP_OPTION.help],
+    ...extra,
+  ]);
+}
+
+export function exitCodeLines(verb: VerbDefinition): string[] {
+  return verb.exitCodes.map(([code, meaning]) => `  ${code}  ${meaning}`);
+}
+
+/** `spanwright <verb> --help`. */
+export function verbHelp(verb: VerbDefinition, usage = usageLine(verb)): string {
+  const summary = `${verb.summary.charAt(0).toUpperCase()}${verb.summary.slice(1)}.`;
+  return [usage, '', summary, '', 'Options:', ...optionLines(verb.options), '', 'Exit codes:', ...exitCodeLines(verb), ''].join('\n');
+}
+
+/** The manifest pipeline's loader, required on first use: a verb that reads no manifest never loads it. */
+const defaultModelLoader: ModelLoader = (label, text) => (require('../git-source') as typeof import('../git-source')).defaultModelLoader(label, text);
+
+/** The context a verb runs in: the process's own I/O unless `io` gives others. */
+export function commandContext(io: CommandIO, usageError: (ctx: CommandContext, message: string) => number): CommandContext {
   const ctx: CommandContext = {
     stdout: io.stdout ?? ((text) => void process.stdout.write(text)),
     stderr: io.stderr ?? ((text) => void process.stderr.write(text)),
     cwd: io.cwd ?? process.cwd(),
     env: io.env ?? process.env,
     loadModel: io.loadModel ?? defaultModelLoader,
+    usageError: (message) => usageError(ctx, message),
   };
-  let parsed: ReturnType<typeof parseArgs<Config<O>>>;
+  return ctx;
+}
+
+/**
+ * Runs a verb on the arguments after its name: prints `--help` (exit 0), reports an argument
+ * mistake as `spanwright <name>: <message>` and the usage line (exit 2), or runs it.
+ */
+export async function runVerb<O extends OptionDefinitions>(verb: VerbDefinition<O>, argv: readonly string[], io: CommandIO = {}): Promise<number> {
+  const usage = usageLine(verb);
+  const ctx = commandContext(io, (c, message) => {
+    c.stderr(`spanwright ${verb.name}: ${message}\n${usage}\n`);
+    return 2;
+  });
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs<Config<O>>({ args: [...argv], allowPositionals: spec.allowPositionals ?? false, options: { ...spec.options, ...HELP } });
+    parsed = parseArgs({ args: [...argv], allowPositionals: verb.args !== undefined, strict: true, options: { ...parseOptions(verb.options), help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
-    return usageError(ctx, spec, (error as Error).message);
+    return ctx.usageError((error as Error).message);
   }
-  if ((parsed.values as { help?: boolean }).help === true) {
-    ctx.stdout(`${spec.usage}\n`);
+  if (parsed.values.help === true) {
+    ctx.stdout(verbHelp(verb, usage));
     return 0;
   }
-  return { ctx, values: parsed.values, positionals: parsed.positionals };
+  return verb.run({ values: parsed.values as OptionValues<O>, positionals: parsed.positionals }, ctx);
 }

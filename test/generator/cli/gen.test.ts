@@ -6,9 +6,9 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { manifest, tempDir } from './support';
+import { manifest, tempDir } from '../support';
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'spanwright.js');
 const USAGE_LINE = 'usage: spanwright gen [--manifest <file>] [--out <dir>] [--check] | spanwright --help | spanwright --version';
 
@@ -25,7 +25,7 @@ describe('spanwright CLI (bin/spanwright.js)', function () {
   let cleanup: () => void;
 
   before(() => {
-    expect(existsSync(join(ROOT, 'dist', 'generator', 'cli.js')), 'dist/generator/cli.js (run npm run build)').to.equal(true);
+    expect(existsSync(join(ROOT, 'dist', 'generator', 'cli', 'main.js')), 'dist/generator/cli/main.js (run npm run build)').to.equal(true);
   });
 
   beforeEach(() => {
