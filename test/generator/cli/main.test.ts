@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { usageLine } from '../../../generator/cli/command';
 import { dev } from '../../../generator/cli/dev';
@@ -12,7 +12,7 @@ import { USAGE, VERBS } from '../../../generator/cli/main';
 import { defaultModelLoader } from '../../../generator/git-source';
 import { resolveManifest } from '../../../generator/generate';
 import { DEFAULT_LIMITS } from '../../../generator/viewer/store';
-import { runCli, tempDir } from '../support';
+import { manifest, runCli, tempDir } from '../support';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'spanwright.js');
@@ -119,5 +119,63 @@ describe('spanwright CLI framework', function () {
     const run = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
     expect(run.status).to.equal(0);
     expect(run.stdout.split('\n')[0]).to.equal(USAGE);
+  });
+});
+
+/** The installed CLI, spawned as users and npm scripts run it (needs `npm run build`). */
+describe('spanwright (bin/spanwright.js): dispatch, --help, --version', function () {
+  this.timeout(60000);
+  const USAGE_LINE = 'usage: spanwright gen [--manifest <file>] [--out <dir>] [--check] | spanwright --help | spanwright --version';
+  const spanwright = (args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } => {
+    const run = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+    return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  };
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir('spanwright-cli-'));
+    writeFileSync(join(dir, 'tracing.yaml'), manifest('  calculate_prediction:\n    attributes:\n      player_count: { type: int, required: true }\n'));
+  });
+  afterEach(() => cleanup());
+  const out = (name = ''): string => join(dir, 'generated', name);
+
+  const usageCases: [string, string[], string][] = [
+    ['no command', [], 'missing command'],
+    ['an unknown command', ['generate'], "unknown command 'generate'"],
+  ];
+  for (const [title, args, message] of usageCases) {
+    it(`exits 2 with the usage line on ${title}`, () => {
+      const run = spanwright(args, dir);
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.equal(`spanwright: ${message}\n${USAGE_LINE}\n`);
+      expect(existsSync(out())).to.equal(false);
+    });
+  }
+
+  it('--help prints the usage, commands and exit codes, exit 0', () => {
+    const run = spanwright(['--help'], dir);
+    expect(run.code).to.equal(0);
+    expect(run.stdout.split('\n')[0]).to.equal(USAGE_LINE);
+    expect(run.stdout).to.include('--check');
+    expect(run.stdout).to.include('2  invalid manifest');
+  });
+
+  it('hands docs, diff and migrate to their commands with the rest of the arguments', () => {
+    const diff = spanwright(['diff', 'tracing.yaml', 'tracing.yaml'], dir);
+    expect(diff.code).to.equal(0);
+    expect(diff.stdout).to.equal('spanwright diff: no changes from tracing.yaml to tracing.yaml\n');
+    const docs = spanwright(['docs'], dir);
+    expect(docs.code).to.equal(0);
+    expect(docs.stdout).to.equal('spanwright: wrote generated/TRACING.md\n');
+    const migrate = spanwright(['migrate', '--bogus'], dir);
+    expect(migrate.code).to.equal(2);
+    expect(migrate.stderr).to.match(/^spanwright migrate: .*'--bogus'/);
+  });
+
+  it('--version prints the package version, exit 0', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const run = spanwright(['--version'], dir);
+    expect(run.code).to.equal(0);
+    expect(run.stdout).to.equal(`${version}\n`);
   });
 });
