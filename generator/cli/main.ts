@@ -21,11 +21,12 @@ import { liveCheck } from './live-check';
 import { migrate } from './migrate';
 
 /** Every verb, in the order the help lists them. */
-export const VERBS: readonly VerbDefinition[] = [gen, init, doctor, docs, diff, migrate, dev, liveCheck] as readonly VerbDefinition[];
+export const VERBS: readonly VerbDefinition[] = [gen, init, doctor, docs, diff, migrate, dev, liveCheck];
 
 /** The top-level usage line; `gen`'s argument mistakes print it too (its options may come before it). */
 export const USAGE = `${usageLine(gen)} | spanwright --help | spanwright --version`;
 
+/** What callers of `main` have long passed; `CommandIO` (cwd, env, a model loader) is accepted too. */
 export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
