@@ -2,11 +2,9 @@
  * `spanwright diff`: what changed between two manifests, at span, attribute and
  * event level, and which changes break what relies on the old one (dashboards,
  * alerts and queries on span names and keys; call sites of the helpers).
- * `diffManifests` is pure; `runDiffCommand` is the CLI around it.
+ * `diffManifests` is pure; cli/diff.ts is the CLI around it.
  */
 import type { AttributeModel, EventModel, ManifestModel, SpanModel } from '@spanwright/runtime';
-import { parseCommand, usageError, type CommandIO } from './command';
-import { describeLoadError, readManifestSource } from './git-source';
 
 export type ChangeLevel = 'span' | 'attribute' | 'event';
 export type ChangeKind = 'added' | 'removed' | 'renamed' | 'changed';
@@ -306,70 +304,4 @@ function attributeRenames(olds: readonly AttributeModel[], news: readonly Attrib
   return matchByName(olds, news)
     .pairs.filter((pair) => pair.renamed && pair.old.tsName !== pair.new.tsName)
     .map((pair) => ({ from: pair.old, to: pair.new }));
-}
-
-// ---------------------------------------------------------------- CLI
-
-const DIFF = {
-  name: 'diff',
-  usage: 'usage: spanwright diff <old> [new] [--allow-breaking] [--json]   (old/new: a file or git:<ref>; new defaults to tracing.yaml)',
-  options: { 'allow-breaking': { type: 'boolean' }, json: { type: 'boolean' } },
-  allowPositionals: true,
-} as const;
-
-/**
- * `spanwright diff <old> [new] [--allow-breaking] [--json]`. Exit 0: no breaking
- * change (or `--allow-breaking`); 1: something breaks; 2: bad arguments or an
- * unreadable or invalid manifest.
- */
-export async function runDiffCommand(argv: readonly string[], io: CommandIO = {}): Promise<number> {
-  const parsed = parseCommand(DIFF, argv, io);
-  if (typeof parsed === 'number') return parsed;
-  const { ctx } = parsed;
-  const { stdout, stderr, cwd, loadModel } = ctx;
-  const [oldSpec, newSpec = 'tracing.yaml', ...extra] = parsed.positionals;
-  if (oldSpec === undefined || extra.length > 0) {
-    return usageError(ctx, DIFF, oldSpec === undefined ? 'missing <old>' : `unexpected argument "${extra[0]}"`);
-  }
-  let oldModel: ManifestModel;
-  let newModel: ManifestModel;
-  let labels: [string, string];
-  try {
-    // `git:<ref>` on the old side reads the new side's manifest path at that ref.
-    const defaultPath = newSpec.startsWith('git:') ? 'tracing.yaml' : newSpec;
-    const [oldSource, newSource] = await Promise.all([
-      readManifestSource(oldSpec, { defaultPath, cwd }),
-      readManifestSource(newSpec, { defaultPath: 'tracing.yaml', cwd }),
-    ]);
-    labels = [oldSource.label, newSource.label];
-    oldModel = loadModel(oldSource.label, oldSource.text);
-    newModel = loadModel(newSource.label, newSource.text);
-  } catch (error) {
-    stderr(describeLoadError('diff', error));
-    return 2;
-  }
-
-  const changes = diffManifests(oldModel, newModel);
-  const breaking = changes.filter((change) => change.breaking).length;
-  const allowed = parsed.values['allow-breaking'] === true;
-  if (parsed.values.json === true) {
-    stdout(`${JSON.stringify({ old: labels[0], new: labels[1], breaking, changes }, null, 2)}\n`);
-  } else if (changes.length === 0) {
-    stdout(`spanwright diff: no changes from ${labels[0]} to ${labels[1]}\n`);
-  } else {
-    const lines = [
-      `spanwright diff: ${changes.length} ${changes.length === 1 ? 'change' : 'changes'} (${breaking} breaking) from ${labels[0]} to ${labels[1]}`,
-      ...changes.map((change) => `  ${change.breaking ? 'breaking' : 'ok      '}  ${change.message}`),
-    ];
-    stdout(`${lines.join('\n')}\n`);
-  }
-  if (breaking > 0 && !allowed) {
-    const renames = changes.some((change) => change.kind === 'renamed');
-    stderr(
-      `spanwright diff: ${breaking} breaking ${breaking === 1 ? 'change' : 'changes'}: dashboards, alerts and call sites relying on the old names break. ` +
-        `Pass --allow-breaking if this is intended${renames ? '; run spanwright migrate to update call sites of renamed helpers' : ''}.\n`,
-    );
-    return 1;
-  }
-  return 0;
 }

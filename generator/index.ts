@@ -1,6 +1,6 @@
 /** The generator's public API (package export `spanwright/generator`). */
 export { generate, resolveManifest, type GenerateOptions } from './generate';
-export { main, USAGE, type CliIO } from './cli';
+export { main, USAGE, type CliIO } from './cli/main';
 export { ManifestError, formatDiagnostics, codeFrame, type Diagnostic } from './diagnostics';
 export { load, positionOf, type LoadedManifest } from './load';
 export { validate, schemaPath } from './validate';

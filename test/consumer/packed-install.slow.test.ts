@@ -132,7 +132,7 @@ describe('consumer (slow integration): the packed packages in a fresh project of
 
   before(async function () {
     if (DATABASE_URL === undefined) throw new Error('TEST_DATABASE_URL is not set: the consumer app runs on PostgreSQL (.ci/run sets it)');
-    if (!existsSync(join(ROOT, 'dist', 'generator', 'cli.js')) || !existsSync(join(ROOT, 'runtime', 'dist', 'index.js'))) {
+    if (!existsSync(join(ROOT, 'dist', 'generator', 'cli', 'main.js')) || !existsSync(join(ROOT, 'runtime', 'dist', 'index.js'))) {
       ok('npm', ['run', 'build'], ROOT);
     }
     work = mkdtempSync(join(tmpdir(), 'spanwright-consumer-'));

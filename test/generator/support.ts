@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../generator/cli';
+import { main } from '../../generator/cli/main';
 
 export interface CliRun {
   readonly code: number;

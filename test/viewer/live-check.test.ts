@@ -23,7 +23,7 @@ describe('spanwright live-check', function () {
   let dir: string;
 
   before(() => {
-    expect(existsSync(path.join(ROOT, 'dist', 'generator', 'cli.js')), 'dist/generator/cli.js (run npm run build)').to.equal(true);
+    expect(existsSync(path.join(ROOT, 'dist', 'generator', 'cli', 'main.js')), 'dist/generator/cli/main.js (run npm run build)').to.equal(true);
     dir = mkdtempSync(path.join(tmpdir(), 'spanwright-live-check-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,10 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { startCollector } from '../collector';
-import { manifest, tempDir } from './support';
+import { startCollector } from '../../collector';
+import { manifest, tempDir } from '../support';
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'spanwright.js');
 
 function doctor(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): { code: number | null; stdout: string; stderr: string } {

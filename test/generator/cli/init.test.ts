@@ -7,11 +7,12 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { runInitCommand, serviceName } from '../../generator/init-command';
-import { resolveManifest } from '../../generator';
-import { tempDir } from './support';
+import { runInitCommand } from '../../../generator/cli/init';
+import { serviceName } from '../../../generator/init';
+import { resolveManifest } from '../../../generator';
+import { tempDir } from '../support';
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'spanwright.js');
 const INSTALLED_SCHEMA = './node_modules/spanwright/schema/tracing.schema.json';
 
@@ -82,7 +83,7 @@ describe('spanwright init', function () {
   let dir: string;
 
   before(() => {
-    expect(existsSync(join(ROOT, 'dist', 'generator', 'cli.js')), 'dist/generator/cli.js (run npm run build)').to.equal(true);
+    expect(existsSync(join(ROOT, 'dist', 'generator', 'cli', 'main.js')), 'dist/generator/cli/main.js (run npm run build)').to.equal(true);
   });
   beforeEach(() => {
     ({ dir: root, cleanup } = tempDir('spanwright-init-'));

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDocsCommand } from '../../generator/docs-command';
+import { runDocsCommand } from '../../../generator/cli/docs';
 
-const MANIFEST = join(__dirname, '..', 'diff', 'fixtures', 'project', 'tracing.yaml');
+const MANIFEST = join(__dirname, '..', '..', 'diff', 'fixtures', 'project', 'tracing.yaml');
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ManifestModel } from '@spanwright/runtime';
 import type { CommandContext } from './command';
-import { describeLoadError, readManifestSource } from './git-source';
 
 /** A port option's value: a whole number from 0 (any free port) to 65535, or the message saying why not. */
 export function parsePort(option: string, text: string | undefined, fallback: number): number | string {
@@ -42,6 +41,7 @@ export async function loadManifest(
 ): Promise<LoadedManifest | undefined | 2> {
   const spec = given ?? 'tracing.yaml';
   if (given === undefined && optional && !existsSync(resolve(ctx.cwd, spec))) return undefined;
+  const { describeLoadError, readManifestSource } = require('../git-source') as typeof import('../git-source');
   try {
     const source = await readManifestSource(spec, { defaultPath: spec, cwd: ctx.cwd });
     return { label: source.label, model: ctx.loadModel(source.label, source.text) };

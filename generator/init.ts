@@ -1,22 +1,13 @@
 /**
- * `spanwright init [--dir <project>]`: starts tracing in a user's project. Writes a starter
- * `tracing.yaml` (its `$schema` line pointing at the installed schema, the service named after
- * package.json, the instrumentations its dependencies call for, one example span), adds the `gen`
- * and `gen:check` scripts to package.json (never replacing a script of those names), and prints
- * the preload line for the project's module type. Refuses to overwrite a manifest.
- *
- * Exit 0 written; 2 when tracing.yaml already exists, package.json is not valid JSON, or the
- * arguments are wrong (nothing is written then).
+ * What `spanwright init` does (cli/init.ts reads its arguments): starts tracing in a user's
+ * project. Writes a starter `tracing.yaml` (its `$schema` line pointing at the installed schema,
+ * the service named after package.json, the instrumentations its dependencies call for, one
+ * example span), adds the `gen` and `gen:check` scripts to package.json (never replacing a
+ * script of those names), and prints the preload line for the project's module type. Refuses to
+ * overwrite a manifest.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { parseCommand, usageError, type CommandIO } from './command';
-
-const INIT = {
-  name: 'init',
-  usage: 'usage: spanwright init [--dir <project>]   (default: the current directory)',
-  options: { dir: { type: 'string' } },
-} as const;
 
 const MANIFEST = 'tracing.yaml';
 const SCHEMA = join('schema', 'tracing.schema.json');
@@ -48,13 +39,21 @@ interface PackageFile {
   readonly finalNewline: boolean;
 }
 
-export async function runInitCommand(argv: readonly string[], io: CommandIO = {}): Promise<number> {
-  const parsed = parseCommand(INIT, argv, io);
-  if (typeof parsed === 'number') return parsed;
-  const { ctx, values } = parsed;
-  if (values.dir === '') return usageError(ctx, INIT, "option '--dir' needs a value");
+/** Where init prints, and the directory paths are shown from. */
+export interface InitIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+}
+
+/**
+ * Starts tracing in `dirOption` (relative to `ctx.cwd`; default: it). Returns 0 when written;
+ * 2, with nothing written, when tracing.yaml already exists, the folder does not, or
+ * package.json is not valid JSON.
+ */
+export function initProject(ctx: InitIO, dirOption: string | undefined): number {
   const cwd = resolve(ctx.cwd);
-  const dir = resolve(cwd, values.dir ?? '.');
+  const dir = resolve(cwd, dirOption ?? '.');
   const say = (line: string): void => ctx.stdout(`spanwright: ${line}\n`);
   const shown = (file: string): string => {
     const rel = relative(cwd, file).split(sep).join('/');

@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDiffCommand } from '../../generator/diff';
-import { runMigrateCommand } from '../../generator/migrate';
+import { runDiffCommand } from '../../../generator/cli/diff';
+import { runMigrateCommand } from '../../../generator/cli/migrate';
 
-const FIXTURE = join(__dirname, 'fixtures', 'project');
+const FIXTURE = join(__dirname, '..', '..', 'diff', 'fixtures', 'project');
 
 interface Run {
   code: number;
