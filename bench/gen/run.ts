@@ -162,8 +162,8 @@ function main(): void {
   const { values } = parseArgs({ options: { sizes: { type: 'string' }, runs: { type: 'string' } } });
   const sizes = (values.sizes ?? '10,100,1000,5000').split(',').map(Number);
   const runs = Number(values.runs ?? '3');
-  if (!existsSync(join(ROOT, 'dist', 'generator', 'cli.js'))) {
-    process.stderr.write('bench/gen: dist/generator/cli.js is missing; run npm run build first\n');
+  if (!existsSync(join(ROOT, 'dist', 'generator', 'cli', 'main.js'))) {
+    process.stderr.write('bench/gen: dist/generator/cli/main.js is missing; run npm run build first\n');
     process.exitCode = 2;
     return;
   }
