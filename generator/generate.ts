@@ -4,7 +4,7 @@
  */
 import type { ManifestModel } from '@spanwright/runtime';
 import { ManifestError, sortDiagnostics } from './diagnostics';
-import { DOCS_FILE, renderDocs } from './docs';
+import { DOCS_FILE, renderDocs } from './emit/tracing-md';
 import { emitBootstrap, emitManifest, emitSpans, type EmitContext } from './emit';
 import { commentText } from './emit/ts';
 import { RUNTIME_GENERATED_ENTRY } from './files';
@@ -43,7 +43,7 @@ export function generate(text: string, options: GenerateOptions = {}): Map<strin
     regenerate: options.regenerate ?? 'npx spanwright gen',
   };
   return new Map([
-    // TRACING.md: the manifest as documentation (generator/docs.ts), written and --check'ed like the code.
+    // TRACING.md: the manifest as documentation (generator/emit/tracing-md.ts), written and --check'ed like the code.
     [DOCS_FILE, renderDocs(model)],
     ['bootstrap.ts', emitBootstrap(ctx)],
     ['manifest.ts', emitManifest(model, ctx)],

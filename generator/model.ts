@@ -1,5 +1,5 @@
 /**
- * Stage 3: the validated manifest → the resolved ManifestModel (runtime/model.ts).
+ * Stage 3: the validated manifest → the resolved ManifestModel (runtime/manifest/model.ts).
  * Defaults are applied here and only here; refs are inlined, OpenTelemetry
  * keys and TypeScript names worked out, and everything sorted by name so the
  * output does not depend on the order of the YAML.

@@ -1,5 +1,5 @@
 /**
- * OTLP/protobuf encoding: spanwright's one-pass encoder (runtime/otlp-protobuf.ts)
+ * OTLP/protobuf encoding: spanwright's one-pass encoder (runtime/export/protobuf-encoder.ts)
  * against @opentelemetry/otlp-transformer's ProtobufTraceSerializer, which the
  * official http/protobuf and gRPC exporters use, on the same batches in one
  * process. Rounds alternate the order (A B, B A, …); the ratio is taken per round.
@@ -133,7 +133,7 @@ function main(): void {
       ['encoder', 'ns per span', 'speed-up over otlp-transformer'],
       [
         ['@opentelemetry/otlp-transformer 0.223 ProtobufTraceSerializer', summary.nsPerSpan['otlp-transformer'].toFixed(0), '1'],
-        ['spanwright (runtime/otlp-protobuf.ts)', summary.nsPerSpan.spanwright.toFixed(0), `${summary.speedup.median.toFixed(2)} (${spread(speedups, 2)})`],
+        ['spanwright (runtime/export/protobuf-encoder.ts)', summary.nsPerSpan.spanwright.toFixed(0), `${summary.speedup.median.toFixed(2)} (${spread(speedups, 2)})`],
       ],
     ),
     '',

@@ -23,7 +23,7 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { startCollector, type Collector } from '../../test/collector';
+import { startCollector, type Collector } from '../../test/support/collector';
 import { machine, median, spread, table, writeResults } from '../lib/results';
 import { meanPlayersPerRequest, PREDICTIONS_PATH, predictionBodies } from './bodies';
 import type { LoadOptions, LoadResult } from './load';

@@ -15,7 +15,7 @@
  * loader thread costs a CommonJS service; it has no target.
  */
 import { loadavg } from 'node:os';
-import { startCollector } from '../../test/collector';
+import { startCollector } from '../../test/support/collector';
 import { machine, median, table, writeResults } from '../lib/results';
 import { PREDICTIONS_PATH, predictionBodies } from '../service/bodies';
 import {

@@ -9,7 +9,7 @@
  * verb runs, so `spanwright --help` or `spanwright dev` never loads ts-morph.
  */
 import { parseArgs } from 'node:util';
-import type { ModelLoader } from '../git-source';
+import type { ModelLoader } from '../changes/git-source';
 
 /** What a test (or another tool) may pass instead of the process's own. */
 export interface CommandIO {
@@ -143,7 +143,7 @@ export function verbHelp(verb: VerbDefinition, usage = usageLine(verb)): string 
 }
 
 /** The manifest pipeline's loader, required on first use: a verb that reads no manifest never loads it. */
-const defaultModelLoader: ModelLoader = (label, text) => (require('../git-source') as typeof import('../git-source')).defaultModelLoader(label, text);
+const defaultModelLoader: ModelLoader = (label, text) => (require('../changes/git-source') as typeof import('../changes/git-source')).defaultModelLoader(label, text);
 
 /** The context a verb runs in: the process's own I/O unless `io` gives others. */
 export function commandContext(io: CommandIO, usageError: (ctx: CommandContext, message: string) => number): CommandContext {

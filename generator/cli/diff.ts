@@ -25,8 +25,8 @@ export const diff = defineVerb({
     if (oldSpec === undefined || extra.length > 0) {
       return ctx.usageError(oldSpec === undefined ? 'missing <old>' : `unexpected argument "${extra[0]}"`);
     }
-    const { describeLoadError, readManifestSource } = require('../git-source') as typeof import('../git-source');
-    const { diffManifests } = require('../diff') as typeof import('../diff');
+    const { describeLoadError, readManifestSource } = require('../changes/git-source') as typeof import('../changes/git-source');
+    const { diffManifests } = require('../changes/diff') as typeof import('../changes/diff');
     let oldModel: ManifestModel;
     let newModel: ManifestModel;
     let labels: [string, string];

@@ -23,10 +23,10 @@ export const docs = defineVerb({
     const manifest = values.manifest ?? 'tracing.yaml';
     const out = values.out ?? 'generated';
     if (manifest === '' || out === '') return ctx.usageError(`option '--${manifest === '' ? 'manifest' : 'out'}' needs a value`);
-    const { renderDocs, DOCS_FILE } = require('../docs') as typeof import('../docs');
+    const { renderDocs, DOCS_FILE } = require('../emit/tracing-md') as typeof import('../emit/tracing-md');
     const { printable } = require('../diagnostics') as typeof import('../diagnostics');
     const { FileError, sourceName, writeFiles } = require('../files') as typeof import('../files');
-    const { describeLoadError, readManifestSource } = require('../git-source') as typeof import('../git-source');
+    const { describeLoadError, readManifestSource } = require('../changes/git-source') as typeof import('../changes/git-source');
     const target = resolve(cwd, out.endsWith('.md') ? out : `${out}/${DOCS_FILE}`);
     const outDir = dirname(target);
 

@@ -24,7 +24,7 @@ export const doctor = defineVerb({
   ],
   async run({ values }, ctx) {
     const { diagnose, doctorLines, probeEndpoint } = require('@spanwright/runtime') as typeof import('@spanwright/runtime');
-    const { describeLoadError, readManifestSource } = require('../git-source') as typeof import('../git-source');
+    const { describeLoadError, readManifestSource } = require('../changes/git-source') as typeof import('../changes/git-source');
     const manifest = values.manifest ?? 'tracing.yaml';
     let report;
     let stale: string[];

@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import type { ManifestModel } from '@spanwright/runtime';
-import type { SpanRenames } from '../diff';
+import type { SpanRenames } from '../changes/diff';
 import { defineVerb, runVerb, type CommandIO } from './command';
 
 export const migrate = defineVerb({
@@ -24,8 +24,8 @@ export const migrate = defineVerb({
   ],
   async run({ values, positionals }, ctx) {
     const { stdout, stderr, cwd, loadModel } = ctx;
-    const { describeLoadError, readManifestSource } = require('../git-source') as typeof import('../git-source');
-    const { findRenames } = require('../diff') as typeof import('../diff');
+    const { describeLoadError, readManifestSource } = require('../changes/git-source') as typeof import('../changes/git-source');
+    const { findRenames } = require('../changes/diff') as typeof import('../changes/diff');
     const manifestPath = values.manifest ?? 'tracing.yaml';
     let oldModel: ManifestModel;
     let newModel: ManifestModel;
@@ -34,7 +34,7 @@ export const migrate = defineVerb({
       const current = await readManifestSource(manifestPath, { defaultPath: manifestPath, cwd });
       newModel = loadModel(current.label, current.text);
       if (values.from === undefined) {
-        oldModel = (require('../migrate') as typeof import('../migrate')).previousManifest(newModel);
+        oldModel = (require('../changes/migrate') as typeof import('../changes/migrate')).previousManifest(newModel);
         fromLabel = `the renamed_from hints of ${current.label}`;
       } else {
         const previous = await readManifestSource(values.from, { defaultPath: manifestPath, cwd });
@@ -51,7 +51,7 @@ export const migrate = defineVerb({
       stdout(`spanwright migrate: no renames in ${fromLabel}; nothing to do\n`);
       return 0;
     }
-    const { applyMigration, loadProject, planMigration } = require('../migrate') as typeof import('../migrate');
+    const { applyMigration, loadProject, planMigration } = require('../changes/migrate') as typeof import('../changes/migrate');
     const edits = planMigration(loadProject(positionals, cwd), renames);
     const shown = (file: string): string => relative(cwd, file).split('\\').join('/');
     const lines = edits.map((edit) => `  ${shown(edit.file)}:${edit.line}:${edit.col}  ${edit.description}`);

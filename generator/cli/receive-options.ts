@@ -41,7 +41,7 @@ export async function loadManifest(
 ): Promise<LoadedManifest | undefined | 2> {
   const spec = given ?? 'tracing.yaml';
   if (given === undefined && optional && !existsSync(resolve(ctx.cwd, spec))) return undefined;
-  const { describeLoadError, readManifestSource } = require('../git-source') as typeof import('../git-source');
+  const { describeLoadError, readManifestSource } = require('../changes/git-source') as typeof import('../changes/git-source');
   try {
     const source = await readManifestSource(spec, { defaultPath: spec, cwd: ctx.cwd });
     return { label: source.label, model: ctx.loadModel(source.label, source.text) };

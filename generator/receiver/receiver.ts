@@ -84,7 +84,7 @@ interface Exchange {
  * application/x-protobuf (optionally gzip) or application/json. Emits `spans`
  * (spans, request) for every accepted export and `request` for every export;
  * keeps what it accepted unless `retain` is false. `spanwright dev`,
- * `spanwright live-check`, `npm run demo` and the tests (as `test/collector`,
+ * `spanwright live-check`, `npm run demo` and the tests (as `test/support/collector`,
  * with its faults) all receive through it.
  */
 export class OtlpReceiver extends EventEmitter {

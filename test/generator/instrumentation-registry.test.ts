@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { renderInstrumentation } from '../../generator/docs';
+import { renderInstrumentation } from '../../generator/emit/tracing-md';
 import { instrumentationModel } from '../../generator/model';
 import { compileSchema } from '../../generator/validate';
 import { resolveConfig } from '../../runtime/config/resolve';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runDiffCommand } from '../../../generator/cli/diff';
 import { runMigrateCommand } from '../../../generator/cli/migrate';
 
-const FIXTURE = join(__dirname, '..', '..', 'diff', 'fixtures', 'project');
+const FIXTURE = join(__dirname, '..', 'changes', 'fixtures', 'project');
 
 interface Run {
   code: number;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDocsCommand } from '../../../generator/cli/docs';
 
-const MANIFEST = join(__dirname, '..', '..', 'diff', 'fixtures', 'project', 'tracing.yaml');
+const MANIFEST = join(__dirname, '..', 'changes', 'fixtures', 'project', 'tracing.yaml');
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { startCollector } from '../../collector';
+import { startCollector } from '../../support/collector';
 import { manifest, tempDir } from '../support';
 
 const ROOT = resolve(__dirname, '..', '..', '..');

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { usageLine } from '../../../generator/cli/command';
 import { dev } from '../../../generator/cli/dev';
 import { USAGE, VERBS } from '../../../generator/cli/main';
-import { defaultModelLoader } from '../../../generator/git-source';
+import { defaultModelLoader } from '../../../generator/changes/git-source';
 import { resolveManifest } from '../../../generator/generate';
 import { DEFAULT_LIMITS } from '../../../generator/viewer/store';
 import { manifest, runCli, tempDir } from '../support';

@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import * as http from 'node:http';
-import { startCollector, type Collector, type ReceivedSpan } from '../../collector';
+import { startCollector, type Collector, type ReceivedSpan } from '../../support/collector';
 import { get, startChild } from '../child';
 import { makeManifest } from '../manifest-fixture';
 
@@ -175,7 +175,7 @@ describe('the specification variables in a child process (OTEL_PROPAGATORS, OTEL
       expect(r.spans.map((s) => s.name).sort()).to.deep.equal(['GET', 'GET', 'call_upstream']);
     });
 
-    // The unsampled shortcut (runtime/unsampled-shortcut.ts) answers children of an unsampled parent
+    // The unsampled shortcut (runtime/sampling/unsampled-provider.ts) answers children of an unsampled parent
     // without the SDK; with a sampler that is not ParentBased that would drop spans it samples.
     for (const env of [{ OTEL_TRACES_SAMPLER: 'always_on' }, { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1' }]) {
       it(`${env.OTEL_TRACES_SAMPLER}: an unsampled incoming traceparent is overruled, every span recorded (the shortcut is off)`, async () => {

@@ -3,7 +3,7 @@ import { TraceState } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import { decodeProtobuf } from '../../collector';
+import { decodeProtobuf } from '../../support/collector';
 import { encodeTraceExportRequest } from '../../../runtime/export/protobuf-encoder';
 
 /** A small seeded generator (mulberry32): the same corpus on every run, and a failing seed can be replayed. */
@@ -163,7 +163,7 @@ function official(spans: ReadableSpan[]): Buffer {
   return Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
 }
 
-describe('OTLP/protobuf encoding (runtime/otlp-protobuf.ts)', () => {
+describe('OTLP/protobuf encoding (runtime/export/protobuf-encoder.ts)', () => {
   it('writes the same bytes as @opentelemetry/otlp-transformer for 300 random batches', () => {
     for (let seed = 1; seed <= 300; seed++) {
       const spans = batch(seed, 1 + (seed % 17));

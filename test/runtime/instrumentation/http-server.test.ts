@@ -1,5 +1,5 @@
 /**
- * The lean incoming-HTTP instrumentation (runtime/http-server.ts), in process:
+ * The lean incoming-HTTP instrumentation (runtime/instrumentation/http-server.ts), in process:
  * a real node:http server on loopback, real requests, spans from the SDK with
  * spanwright's ParentBased sampler and provider.
  */

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import * as http from 'node:http';
-import { startCollector, type Collector, type ReceivedSpan } from '../../collector';
+import { startCollector, type Collector, type ReceivedSpan } from '../../support/collector';
 import { get, startChild, type Child } from '../child';
 import { ALL_INSTRUMENTATION, makeManifest, without } from '../manifest-fixture';
 

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import * as http from 'node:http';
 import type { KoaLayerName } from '../../../runtime/instrumentation/koa';
-import { startCollector, type Collector, type ReceivedSpan } from '../../collector';
+import { startCollector, type Collector, type ReceivedSpan } from '../../support/collector';
 import { get, startChild } from '../child';
 import { ALL_INSTRUMENTATION, makeManifest, without } from '../manifest-fixture';
 

@@ -1,5 +1,5 @@
 /**
- * runtime/patch-check.ts in real child processes: after the first requests,
+ * runtime/instrumentation/patch-check.ts in real child processes: after the first requests,
  * one stderr line for each declared instrumentation whose module was not
  * patched (loaded before the bootstrap, an unsupported version, an ES-module
  * import without the loader hook, never loaded), and none when all were.

@@ -1,13 +1,13 @@
 /**
  * The runtime in a real child process exporting OTLP to the test collector
- * (test/collector): flush on SIGTERM / SIGINT, the exit code, cooperation
+ * (test/support/collector): flush on SIGTERM / SIGINT, the exit code, cooperation
  * with a service that handles SIGTERM itself, dropped-span accounting, and
  * tracing turned off.
  */
 import { expect } from 'chai';
 import * as http from 'node:http';
 import { hostname } from 'node:os';
-import { startCollector, type Collector } from '../../collector';
+import { startCollector, type Collector } from '../../support/collector';
 import { get, getOnce, startChild, type Child } from '../child';
 import { ALL_INSTRUMENTATION, makeManifest, without } from '../manifest-fixture';
 

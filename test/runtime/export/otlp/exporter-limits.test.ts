@@ -1,7 +1,7 @@
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import { startCollector } from '../../../collector';
-import type { Collector } from '../../../collector';
+import { startCollector } from '../../../support/collector';
+import type { Collector } from '../../../support/collector';
 import { officialExporter } from './exporters';
 
 /**

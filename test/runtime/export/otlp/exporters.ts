@@ -12,7 +12,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { Collector, Protocol } from '../../../collector';
+import type { Collector, Protocol } from '../../../support/collector';
 
 export interface ExporterOptions {
   headers?: Record<string, string>;

@@ -2,8 +2,8 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import { startCollector } from '../../../collector';
-import type { Collector, Protocol } from '../../../collector';
+import { startCollector } from '../../../support/collector';
+import type { Collector, Protocol } from '../../../support/collector';
 import { exportSpans, officialExporter, recordSpans } from './exporters';
 
 const PROTOCOLS: Protocol[] = ['grpc', 'http/protobuf', 'http/json'];

@@ -4,8 +4,8 @@ import type { BasicTracerProvider, ReadableSpan, SpanExporter } from '@opentelem
 import { expect } from 'chai';
 import { createOtlpExporter } from '../../../../runtime/export/otlp';
 import { SecretHeaders } from '../../../../runtime/config/secret-headers';
-import { startCollector } from '../../../collector';
-import type { Collector, Protocol, ReceivedRequest, ReceivedSpan, ReceivedTrace, SpanNode } from '../../../collector';
+import { startCollector } from '../../../support/collector';
+import type { Collector, Protocol, ReceivedRequest, ReceivedSpan, ReceivedTrace, SpanNode } from '../../../support/collector';
 import { exportSpans, hrToNanos, officialExporter, recordSpans, tracingTo } from './exporters';
 
 /** One attribute of every type tracing.yaml knows, with the wire type each must arrive as. */
@@ -117,7 +117,7 @@ function shape(node: SpanNode): unknown {
 
 /**
  * `official`: the @opentelemetry exporter package. `spanwright`: what the bootstrap builds
- * (createOtlpExporter), which for the protobuf protocols encodes with runtime/otlp-protobuf.ts.
+ * (createOtlpExporter), which for the protobuf protocols encodes with runtime/export/protobuf-encoder.ts.
  */
 type Sender = 'official' | 'spanwright';
 

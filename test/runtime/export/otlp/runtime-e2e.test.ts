@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { startCollector } from '../../../collector';
-import type { Collector, Protocol, SpanNode } from '../../../collector';
+import { startCollector } from '../../../support/collector';
+import type { Collector, Protocol, SpanNode } from '../../../support/collector';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const CHILD = path.join(__dirname, 'fixtures', 'traced-child.ts');
