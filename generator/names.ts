@@ -54,7 +54,7 @@ export const RUNTIME_IMPORTS: Readonly<Record<string, 'type' | 'value'>> = {
   TypedSpan: 'value',
 };
 
-/** The runtime's seed-style API, re-exported by generated/spans.ts (design: "re-exported by generated code"). */
+/** The runtime's seed-style API, re-exported by generated/spans.ts so a service needs one import for both. */
 export const SEED_API: readonly string[] = [
   'addSpanAttributes',
   'addSpanEvent',

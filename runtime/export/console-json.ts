@@ -1,6 +1,7 @@
 /**
  * Console export, `json` format: one JSON object a span, one line each, in
- * the shape the design fixes (the seed's ConsoleSpanExporter output).
+ * the seed's ConsoleSpanExporter shape, which tools reading stdout rely on
+ * (`spanFromConsoleJson` reads it back).
  */
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';

@@ -36,7 +36,7 @@ const HEADER_DROPPED =
   'spanwright: OTEL_EXPORTER_OTLP_HEADERS header "x-api-key" has a value with a character that is not printable ASCII (value hidden); not sending it';
 const TOO_LONG = '2147483648';
 
-/** Issue 16, points 1, 3, 4, 5: unsendable headers, secrets in endpoints, the query, timers past 2^31−1 ms. */
+/** Unsendable headers, secrets in endpoints, the query, timers past 2^31−1 ms. */
 const HARDENING_CASES: readonly EnvCase[] = [
   ...(['grpc', 'http/protobuf', 'http/json'] as const).flatMap((protocol) =>
     UNSENDABLE.map(

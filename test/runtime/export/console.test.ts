@@ -57,7 +57,7 @@ function fake(s: FakeSpan): ReadableSpan {
   };
 }
 
-/** The design's predictions trace, children ending before the root. */
+/** The predictions trace of docs/service.md, children ending before the root. */
 const predictionTrace: FakeSpan[] = [
   { name: 'select players', id: 'b000000000000001', parent: 'a000000000000001', kind: SpanKind.CLIENT, start: 1, end: 2.25, events: [{ name: 'cache_miss', at: 2 }] },
   { name: 'GET', id: 'b000000000000002', parent: 'a000000000000001', kind: SpanKind.CLIENT, start: 3, end: 9.5, attributes: { 'peer.service': 'espn' } },
@@ -105,7 +105,7 @@ const EXPECTED_TREE = [
 
 describe('console export', () => {
   describe('json', () => {
-    it('writes the design object, one JSON line a span', () => {
+    it('writes the documented object, one JSON line a span', () => {
       const lines: string[] = [];
       const exporter = new JsonConsoleExporter((line) => lines.push(line));
       const spans = predictionTrace.map(fake);
