@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { random } from '../support/random';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -16,17 +17,6 @@ export function seedManifests(): string[] {
   return [readFileSync(join(ROOT, 'tracing.yaml'), 'utf8'), ...dirs.map((d) => readFileSync(join(fixtures, d.name, 'tracing.yaml'), 'utf8')).sort()];
 }
 
-/** mulberry32: a small seeded PRNG, enough for picking mutations. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const int = (rng: Rng, n: number): number => Math.floor(rng() * n);

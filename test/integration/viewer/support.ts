@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { spawnWatched, type WatchedProcess } from '../../support/watched-process';
 import { freePort, spawnEntry, STATS_SERVICE_NAME, stopChild, waitForHealthy } from '../../../service/launcher';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -86,61 +87,9 @@ export async function eventually<T>(check: () => T | undefined | false, what: st
 
 export { stopChild, type ChildProcess };
 
-export interface RunningCli {
-  readonly child: ChildProcess;
-  /** Resolves with the first match in stdout + stderr so far or to come; rejects if the process ends first. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  readonly exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
+export type RunningCli = WatchedProcess;
 
 /** `node bin/spanwright.js <args>` (the compiled CLI: needs `npm run build`, which `npm test` runs first). */
 export function runCli(args: readonly string[], cwd = ROOT): RunningCli {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
-  const check = (): void => {
-    for (const waiter of [...waiters]) {
-      const match = waiter.pattern.exec(stdout + stderr);
-      if (match) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(match);
-      }
-    }
-  };
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    check();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    check();
-  });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return {
-    child,
-    exited,
-    waitFor: (pattern, timeoutMs = 30_000) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`)), timeoutMs);
-        waiters.push({
-          pattern,
-          resolve: (match) => {
-            clearTimeout(timer);
-            resolve(match);
-          },
-        });
-        void exited.then(() => {
-          clearTimeout(timer);
-          reject(new Error(`spanwright ${args[0]} exited before printing ${pattern}:\n${stdout}\n${stderr}`));
-        });
-        check();
-      }),
-  };
+  return spawnWatched(`spanwright ${args[0]}`, process.execPath, [BIN, ...args], cwd);
 }

@@ -5,18 +5,8 @@ import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
 import { decodeProtobuf } from '../../support/collector';
 import { encodeTraceExportRequest } from '../../../runtime/export/protobuf-encoder';
+import { random } from '../../support/random';
 
-/** A small seeded generator (mulberry32): the same corpus on every run, and a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = [
   '',

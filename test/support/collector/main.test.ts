@@ -1,61 +1,18 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
+import { spawnWatched, type WatchedProcess } from '../watched-process';
 import { startCollector } from './index';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const MAIN = path.join(__dirname, 'main.ts');
 
-interface Running {
-  child: ChildProcessByStdio<null, Readable, Readable>;
-  /** Resolves with the first match in stdout so far or to come. */
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
-  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
 /** `npm run collector -- <args>`, without npm in between. */
-function runCollector(args: string[]): Running {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', MAIN, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
-  const check = (): void => {
-    for (const waiter of [...waiters]) {
-      const match = waiter.pattern.exec(stdout);
-      if (match) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(match);
-      }
-    }
-  };
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    check();
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return {
-    child,
-    exited,
-    waitFor: (pattern) =>
-      new Promise((resolve, reject) => {
-        waiters.push({ pattern, resolve });
-        void exited.then(() => reject(new Error(`collector exited before printing ${pattern}:\n${stdout}\n${stderr}`)));
-        check();
-      }),
-  };
+function runCollector(args: string[]): WatchedProcess {
+  return spawnWatched('collector', process.execPath, ['--require', 'tsx/cjs', MAIN, ...args], ROOT);
 }
 
 describe('npm run collector', () => {
