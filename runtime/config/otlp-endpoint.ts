@@ -3,6 +3,7 @@
  * else the port), the headers (checked, Basic auth from URL credentials, HONEYCOMB_API_KEY) and the
  * timeout. Secrets end up in SecretHeaders only; every printed URL goes through redactUrl.
  */
+import { inspect } from 'node:util';
 import { envValue, parseHttpUrl, parseKeyValueList } from './env-values';
 import { MAX_TIMER_MILLIS, readInteger, Warnings, type EnvWarnings } from './env-warnings';
 import { SPEC_DEFAULT_OTLP_ENDPOINT } from './exporters';
@@ -128,12 +129,25 @@ export function resolveOtlp(env: NodeJS.ProcessEnv, warnings: EnvWarnings): Otlp
   const timeoutMillis = readInteger(env, timeoutName, DEFAULT_OTLP_TIMEOUT_MILLIS, 1, warnings, MAX_TIMER_MILLIS);
 
   const finalUrl = isBase && protocol !== 'grpc' ? joinSignalPath(url) : url.href;
-  return { protocol, url: finalUrl, urlFrom, headers: new SecretHeaders(headers), timeoutMillis };
+  return maskedInPrint({ protocol, url: finalUrl, urlFrom, headers: new SecretHeaders(headers), timeoutMillis });
 }
 
 /** OTLP to the specification's default endpoint, for OTEL_TRACES_EXPORTER=otlp with none given. */
 export function specDefaultOtlp(env: NodeJS.ProcessEnv): OtlpConfig | undefined {
   // The other OTLP variables' problems were reported by the first resolveOtlp.
   const otlp = resolveOtlp({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: SPEC_DEFAULT_OTLP_ENDPOINT }, new Warnings());
-  return otlp === undefined ? undefined : { ...otlp, urlFrom: 'OTEL_TRACES_EXPORTER (default endpoint)' };
+  return otlp === undefined ? undefined : maskedInPrint({ ...otlp, urlFrom: 'OTEL_TRACES_EXPORTER (default endpoint)' });
+}
+
+/**
+ * The URL's query values (a token, say) and fragment are masked wherever the config is printed,
+ * `JSON.stringify` and `util.inspect` (so `console.log`) alike, as the headers are; `url` itself
+ * stays whole for the exporter.
+ */
+function maskedInPrint(otlp: OtlpConfig): OtlpConfig {
+  const printable = (): Record<string, unknown> => ({ ...otlp, url: redactUrl(otlp.url) });
+  return Object.defineProperties(otlp, {
+    toJSON: { value: printable },
+    [inspect.custom]: { value: (_depth: number, options: object) => inspect(printable(), options) },
+  });
 }

@@ -632,6 +632,25 @@ describe('resolveConfig', () => {
       );
     });
 
+    it('a query value reaches neither JSON.stringify nor util.inspect of the config; the exporter still gets the whole URL', () => {
+      for (const env of [{ OTEL_EXPORTER_OTLP_ENDPOINT: query }, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url?token=TOKSECRET' }]) {
+        const { config } = resolveConfig(makeManifest(), env);
+        for (const printed of [JSON.stringify(config), inspect(config, { depth: 5 }), `${inspect(config.otlp)}`]) {
+          expect(printed, JSON.stringify(env)).to.not.include('TOKSECRET');
+        }
+      }
+      const { config } = resolveConfig(makeManifest(), { OTEL_EXPORTER_OTLP_ENDPOINT: query });
+      expect(config.otlp!.url).to.equal('http://127.0.0.1:4318/v1/traces?token=TOKSECRET');
+      expect(JSON.parse(JSON.stringify(config.otlp))).to.deep.equal({
+        protocol: 'http/protobuf',
+        url: 'http://127.0.0.1:4318/v1/traces?token=***',
+        urlFrom: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+        headers: {},
+        timeoutMillis: 10000,
+      });
+      expect(inspect(config.otlp)).to.include("url: 'http://127.0.0.1:4318/v1/traces?token=***'");
+    });
+
     for (const [given, want] of [
       ['http://user:SEC/RET@127.0.0.1:4318', 'http://***@127.0.0.1:4318'],
       ['https://a:b@c@host/p?x=1&y&z=#f', 'https://***@host/p?x=***&***&z=***#***'],
