@@ -4,5 +4,5 @@
  * a test that starts and stops providers needs.
  */
 export { startTestProvider, type TestProvider } from './testing/provider';
-export { setTracingEnabled } from './helpers/state';
+export { setTracingEnabled } from './helpers/switches';
 export { resetTracerCache } from './helpers/span-core';

@@ -13,7 +13,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { endAround, failSpan, noopSpan, tracerOf } from './span-core';
-import { tracingState } from './state';
+import { tracingState } from './switches';
 
 /** The instrumentation scope of spans made through this API. */
 const API_SCOPE = 'spanwright';

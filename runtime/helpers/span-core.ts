@@ -15,8 +15,8 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import { tracingState } from './state';
-import { SDK_TRACER, unsampledParent, type ShortcutTracer } from '../sampling/unsampled';
+import { tracingState } from './switches';
+import { SDK_TRACER, unsampledParent, type ShortcutTracer } from '../sampling/unsampled-parent';
 import { checkTracingStarted } from './untraced';
 
 /**
@@ -101,7 +101,7 @@ const TRACER = Symbol('spanwright.tracer');
 
 interface CachedTracer {
   readonly tracer: Tracer;
-  /** The SDK tracer behind the bootstrap's shortcut tracer (see unsampled.ts); undefined for any other. */
+  /** The SDK tracer behind the bootstrap's shortcut tracer (see unsampled-parent.ts); undefined for any other. */
   readonly sdk: Tracer | undefined;
   readonly generation: number;
 }

@@ -6,7 +6,7 @@
 import { trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import { preloadCommand } from '../config/main-script';
 import { envValue, parseBoolean } from '../config/env-values';
-import { wasStarted } from './state';
+import { wasStarted } from './switches';
 
 let checked = false;
 

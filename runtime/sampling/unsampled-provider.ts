@@ -15,7 +15,7 @@
  */
 import { context as contextApi, trace, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { SDK_TRACER, unsampledParent, type ShortcutTracer } from './unsampled';
+import { SDK_TRACER, unsampledParent, type ShortcutTracer } from './unsampled-parent';
 
 export class UnsampledShortcutTracer implements ShortcutTracer {
   readonly [SDK_TRACER]: Tracer;

@@ -10,7 +10,7 @@ import { atLeast, type WriteLine } from '../config/log-level';
 import { isEsmEntry } from '../config/main-script';
 import type { ResolvedConfig } from '../config/resolve';
 import { configHints, configProblems, describeConfig } from '../doctor/describe';
-import { setTracingEnabled } from '../helpers/state';
+import { setTracingEnabled } from '../helpers/switches';
 import type { ManifestModel } from '../manifest/model';
 import { createNamedSampler } from '../sampling/sampler';
 import { SpanwrightTracerProvider } from '../sampling/unsampled-provider';

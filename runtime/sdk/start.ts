@@ -9,7 +9,7 @@
 import { isMainThread } from 'node:worker_threads';
 import type { ManifestModel } from '../manifest/model';
 import { resolveConfig } from '../config/resolve';
-import { markStarted, setTracingEnabled } from '../helpers/state';
+import { markStarted, setTracingEnabled } from '../helpers/switches';
 import { describeConfig } from '../doctor/describe';
 import { atLeast, writeStderr } from '../config/log-level';
 import { installSignalHandlers } from './shutdown';

@@ -13,7 +13,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { resetTracerCache } from '../helpers/span-core';
-import { setTracingEnabled } from '../helpers/state';
+import { setTracingEnabled } from '../helpers/switches';
 import { SpanwrightTracerProvider } from '../sampling/unsampled-provider';
 
 export interface TestProvider {
