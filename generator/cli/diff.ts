@@ -1,6 +1,6 @@
 /**
  * `spanwright diff <old> [new] [--allow-breaking] [--json]`: its arguments and its report;
- * the comparison is ../diff.ts.
+ * the comparison is ../changes/diff.ts.
  */
 import type { ManifestModel } from '@spanwright/runtime';
 import { defineVerb, runVerb, type CommandIO } from './command';

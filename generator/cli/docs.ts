@@ -1,6 +1,6 @@
 /**
  * `spanwright docs [--manifest <file>] [--out <dir or .md file>]`: writes TRACING.md (default
- * `generated/TRACING.md`, the same file `gen` writes). The rendering is ../docs.ts, which
+ * `generated/TRACING.md`, the same file `gen` writes). The rendering is ../emit/tracing-md.ts, which
  * `generate()` uses too.
  */
 import { basename, dirname, relative, resolve } from 'node:path';

@@ -2,7 +2,7 @@
  * `spanwright migrate [files…] [--manifest tracing.yaml] [--from git:HEAD] [--write]`: renames
  * come from diffing `--from` against the manifest; without `--from`, from the manifest's own
  * `renamed_from` hints. Lists the edits (dry run) or, with `--write`, makes them. The rewriting
- * (ts-morph) is ../migrate.ts.
+ * (ts-morph) is ../changes/migrate.ts.
  */
 import { relative } from 'node:path';
 import type { ManifestModel } from '@spanwright/runtime';
