@@ -14,6 +14,9 @@ import { SecretHeaders } from './secret-headers';
 export type OtlpProtocol = 'grpc' | 'http/protobuf' | 'http/json';
 
 const PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf', 'http/json'];
+
+/** Where the endpoint is read from, the signal's own first. */
+export const ENDPOINT_VARIABLES: readonly string[] = ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
 const DEFAULT_OTLP_TIMEOUT_MILLIS = 10_000;
 const HONEYCOMB_ENDPOINT = 'https://api.honeycomb.io';
 
@@ -61,7 +64,7 @@ export function resolveOtlp(env: NodeJS.ProcessEnv, warnings: EnvWarnings): Otlp
   let urlFrom: string | undefined;
   let url: URL | undefined;
   let isBase = false;
-  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+  for (const name of ENDPOINT_VARIABLES) {
     const text = envValue(env, name);
     if (text === undefined) continue;
     const parsed = parseHttpUrl(text);

@@ -16,7 +16,7 @@ import type {
 } from '../manifest/model';
 import { envValue, parseBoolean, parseKeyValueList, parseRatio } from './env-values';
 import { MAX_TIMER_MILLIS, readBoolean, readInteger, Warnings } from './env-warnings';
-import { resolveOtlp, specDefaultOtlp, type OtlpConfig } from './otlp-endpoint';
+import { ENDPOINT_VARIABLES, resolveOtlp, specDefaultOtlp, type OtlpConfig } from './otlp-endpoint';
 import { resolvePropagators, type PropagatorsConfig } from './propagators';
 import { resolveSampler, seedRatioSource, type SamplerConfig } from './sampler';
 import { resolveExporters, seedConsoleSource, type ExportersChoice } from './exporters';
@@ -61,6 +61,8 @@ export interface ResolvedConfig {
   readonly console: { readonly enabled: boolean; readonly format: ConsoleFormat };
   /** Unset: no OTLP export. */
   readonly otlp?: OtlpConfig;
+  /** The endpoint variables that were set but could not be used (each has its warning); absent when none. */
+  readonly otlpUnusable?: readonly string[];
   /** Resource attributes beyond the service and environment ones (OTEL_RESOURCE_ATTRIBUTES). */
   readonly resourceAttributes: Readonly<Record<string, string>>;
   readonly batch: BatchConfig;
@@ -221,6 +223,7 @@ export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = 
   const otlp = !exporters.otlp
     ? undefined
     : (seedOtlp ?? specDefaultOtlp(env));
+  const otlpUnusable = seedOtlp === undefined ? ENDPOINT_VARIABLES.filter((name) => envValue(env, name) !== undefined) : [];
   const resourceAttributes = readResourceAttributes(env, warnings);
   const batch = readBatch(env, warnings);
   const logLevel = readLogLevel(env, warnings);
@@ -266,6 +269,7 @@ export function resolveConfig(manifest: ManifestModel, env: NodeJS.ProcessEnv = 
     spanLimits,
     console: consoleConfig,
     ...(otlp !== undefined ? { otlp } : {}),
+    ...(otlpUnusable.length > 0 ? { otlpUnusable } : {}),
     resourceAttributes,
     batch,
     logLevel,

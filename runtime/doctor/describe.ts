@@ -57,6 +57,9 @@ export function describeConfig(config: ResolvedConfig): string[] {
     );
   } else if (config.exporters.otlpFrom === 'OTEL_TRACES_EXPORTER') {
     lines.push('spanwright: OTLP export: off (OTEL_TRACES_EXPORTER leaves out otlp)');
+  } else if (config.otlpUnusable !== undefined) {
+    const names = config.otlpUnusable;
+    lines.push(`spanwright: OTLP export: off (${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} set but not usable; see the warning)`);
   } else {
     lines.push('spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_ENDPOINT unset)');
   }

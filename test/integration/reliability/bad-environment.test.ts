@@ -64,7 +64,7 @@ const HARDENING_CASES: readonly EnvCase[] = [
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://user:SEC/RET@127.0.0.1:4318', OTEL_LOG_LEVEL: 'info' },
     warnings: [
       'spanwright: OTEL_EXPORTER_OTLP_ENDPOINT="http://***@127.0.0.1:4318" is not an http:// or https:// URL; using no OTLP export',
-      'spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_ENDPOINT unset)',
+      'spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_ENDPOINT is set but not usable; see the warning)',
       'spanwright: no exporter: spans are recorded but sent nowhere; set OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_CONSOLE=true',
     ],
     exported: false,

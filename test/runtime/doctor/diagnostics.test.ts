@@ -30,6 +30,21 @@ describe('diagnostics', () => {
       ]);
     });
 
+    it('OTLP off: says whether no endpoint was given or the one given was not usable', () => {
+      const otlpLine = (env: NodeJS.ProcessEnv): string | undefined =>
+        describeConfig(resolveConfig(manifest, env).config).find((line) => line.startsWith('spanwright: OTLP export:'));
+      expect(otlpLine({})).to.equal('spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_ENDPOINT unset)');
+      expect(otlpLine({ OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' })).to.equal(
+        'spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_ENDPOINT is set but not usable; see the warning)',
+      );
+      expect(otlpLine({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:0' })).to.equal(
+        'spanwright: OTLP export: off (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and OTEL_EXPORTER_OTLP_ENDPOINT are set but not usable; see the warning)',
+      );
+      // One of the two usable: export on, nothing said about the other here (its warning says it).
+      expect(otlpLine({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).to.match(/^spanwright: OTLP export: http\/protobuf to /);
+      expect(resolveConfig(manifest, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).config).to.not.have.property('otlpUnusable');
+    });
+
     it('names the sampler, propagators and exporters in effect and where each came from', () => {
       const { config } = resolveConfig(manifest, {
         OTEL_ENVIRONMENT: 'production',
