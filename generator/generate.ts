@@ -2,35 +2,19 @@
  * The pipeline without I/O: manifest text in, generated files out.
  * load → validate → model → emit. Throws ManifestError with every problem.
  */
-import type { ManifestModel } from '@spanwright/runtime';
-import { ManifestError, sortDiagnostics } from './diagnostics';
 import { DOCS_FILE, renderDocs } from './emit/tracing-md';
 import { emitBootstrap, emitManifest, emitSpans, type EmitContext } from './emit';
 import { commentText } from './emit/ts';
 import { RUNTIME_GENERATED_ENTRY } from './files';
-import { load } from './load';
-import { buildModel } from './model';
-import { validate } from './validate';
+import { resolveManifest, type ResolveOptions } from './resolve';
 
-export interface GenerateOptions {
-  /** How the manifest is named in errors (path as the user gave it). Default: `tracing.yaml`. */
-  readonly file?: string;
-  /** How the manifest is named in the generated headers, JSDoc and `manifest.source`. Default: `file`. */
-  readonly source?: string;
+export { resolveManifest };
+
+export interface GenerateOptions extends ResolveOptions {
   /** Module the generated files import the runtime from. Default: `@spanwright/runtime/generated`. */
   readonly runtimeImport?: string;
   /** The command the headers say regenerates the files. Default: `npx spanwright gen`. */
   readonly regenerate?: string;
-}
-
-/** Parses and checks the manifest; returns the resolved model or throws ManifestError. */
-export function resolveManifest(text: string, options: GenerateOptions = {}): ManifestModel {
-  const file = options.file ?? 'tracing.yaml';
-  const loaded = load(text);
-  if (loaded.diagnostics.length > 0) throw new ManifestError(file, sortDiagnostics(loaded.diagnostics), text);
-  const problems = validate(loaded);
-  if (problems.length > 0) throw new ManifestError(file, sortDiagnostics(problems), text);
-  return buildModel(loaded, options.source ?? file);
 }
 
 /** Generated file name (relative to the output directory) → its text. Sorted by name. */

@@ -7,11 +7,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { ManifestModel } from '@spanwright/runtime';
-import { formatDiagnostics, ManifestError, printable, sortDiagnostics } from '../diagnostics';
+import { formatDiagnostics, ManifestError, printable } from '../diagnostics';
 import { FileError, readManifestFile } from '../files';
-import { load } from '../load';
-import { buildModel } from '../model';
-import { validate } from '../validate';
+import { resolveManifest } from '../resolve';
 
 /** A manifest's text and how messages name it (`tracing.yaml`, `git:HEAD:tracing.yaml`). */
 export interface ManifestSource {
@@ -27,18 +25,8 @@ export class SourceError extends Error {
 /** Manifest text → resolved model; throws a `ManifestError` listing every problem when invalid. */
 export type ModelLoader = (label: string, text: string) => ManifestModel;
 
-/**
- * The generator's pipeline (load → validate → model), without emitting anything: generate.ts's
- * `resolveManifest`, composed here from its stages so that what only reads a manifest (dev,
- * live-check, diff, docs) does not load the emitters and ts-morph (a test keeps the two equal).
- */
-export const defaultModelLoader: ModelLoader = (label, text) => {
-  const loaded = load(text);
-  if (loaded.diagnostics.length > 0) throw new ManifestError(label, sortDiagnostics(loaded.diagnostics), text);
-  const problems = validate(loaded);
-  if (problems.length > 0) throw new ManifestError(label, sortDiagnostics(problems), text);
-  return buildModel(loaded, label);
-};
+/** The generator's pipeline up to the model (resolve.ts): no emitters, no ts-morph. */
+export const defaultModelLoader: ModelLoader = (label, text) => resolveManifest(text, { file: label });
 
 /**
  * Reads `spec`: `git:<ref>` (the manifest at `defaultPath`, as committed at
