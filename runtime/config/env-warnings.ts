@@ -13,7 +13,8 @@ export interface EnvWarnings {
 /** Node keeps a timer's delay in a signed 32-bit integer and turns anything larger into 1 ms. */
 export const MAX_TIMER_MILLIS = 2_147_483_647;
 
-const quote = (value: string): string => JSON.stringify(value);
+/** A value as the warnings show it: quoted, control characters escaped. */
+export const quote = (value: string): string => JSON.stringify(value);
 
 /** Collects the warnings of one resolution, each `spanwright: <variable>=<given> <what is wrong>; using <used>`. */
 export class Warnings {

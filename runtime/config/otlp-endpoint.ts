@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { envValue, parseHttpUrl, parseKeyValueList } from './env-values';
-import { MAX_TIMER_MILLIS, readInteger, Warnings, type EnvWarnings } from './env-warnings';
+import { MAX_TIMER_MILLIS, quote, readInteger, Warnings, type EnvWarnings } from './env-warnings';
 import { SPEC_DEFAULT_OTLP_ENDPOINT } from './exporters';
 import { headerProblem } from './header-rules';
 import { redactUrl } from './redact';
@@ -19,8 +19,6 @@ const PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf', 'http/json'
 export const ENDPOINT_VARIABLES: readonly string[] = ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
 const DEFAULT_OTLP_TIMEOUT_MILLIS = 10_000;
 const HONEYCOMB_ENDPOINT = 'https://api.honeycomb.io';
-
-const quote = (value: string): string => JSON.stringify(value);
 
 export interface OtlpConfig {
   readonly protocol: OtlpProtocol;

@@ -15,7 +15,7 @@ import type {
   SamplingRuleModel,
 } from '../manifest/model';
 import { envValue, parseBoolean, parseKeyValueList, parseRatio } from './env-values';
-import { MAX_TIMER_MILLIS, readBoolean, readInteger, Warnings } from './env-warnings';
+import { MAX_TIMER_MILLIS, quote, readBoolean, readInteger, Warnings } from './env-warnings';
 import { ENDPOINT_VARIABLES, resolveOtlp, specDefaultOtlp, type OtlpConfig } from './otlp-endpoint';
 import { resolvePropagators, type PropagatorsConfig } from './propagators';
 import { resolveSampler, seedRatioSource, type SamplerConfig } from './sampler';
@@ -99,8 +99,6 @@ export const DEFAULTS = {
   dropReportIntervalMillis: 60_000,
 };
 
-
-const quote = (value: string): string => JSON.stringify(value);
 
 interface EnvironmentChoice {
   readonly name: string;
